@@ -1,0 +1,41 @@
+// The operating-system boundary of the addon.
+//
+// platform_unix.cc and platform_win.cc each implement these functions and the
+// constant table; dualmode.cc (the N-API glue) calls only what is declared
+// here and holds no #ifdef. Every function returns 0 on success or a libuv
+// error code (a negative number, the `errno` Node reports) on failure.
+#pragma once
+
+#include <uv.h>  // sockaddr types, uv error codes and address helpers
+
+#include <cstddef>
+
+namespace dualmode {
+namespace platform {
+
+struct Constant {
+  const char* name;
+  int value;
+};
+
+// Platform numbers exported to JavaScript as `platform` (AF_INET6,
+// IPPROTO_IPV6, IPV6_V6ONLY, ...). Options a platform lacks are left out.
+extern const Constant kConstants[];
+extern const size_t kConstantCount;
+
+// socket(2) with close-on-exec set atomically where the OS allows it.
+int OpenSocket(int family, int type, int protocol, int* fd);
+int CloseSocket(int fd);
+int GetOption(int fd, int level, int name, void* value, int* length);
+int SetOption(int fd, int level, int name, const void* value, int length);
+int Bind(int fd, const sockaddr* address, int length);
+int Listen(int fd, int backlog);
+int LocalAddress(int fd, sockaddr_storage* address, int* length);
+int PeerAddress(int fd, sockaddr_storage* address, int* length);
+// The family, type and protocol of an open socket (for adopting an fd).
+int Describe(int fd, int* family, int* type, int* protocol);
+// The scope id an IPv6 zone ("eth0", "2") names, 0 when it names none.
+unsigned int ScopeId(const char* zone);
+
+}  // namespace platform
+}  // namespace dualmode

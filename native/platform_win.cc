@@ -1,0 +1,107 @@
+// Windows (Winsock) implementation of platform.h. uv.h has already included
+// winsock2.h and ws2tcpip.h. Node cannot adopt a socket handle on Windows,
+// so the hand-offs are refused in TypeScript; everything here still works.
+#include "platform.h"
+
+#include <mstcpip.h>
+
+#include <cstdlib>
+
+namespace dualmode {
+namespace platform {
+
+#define C(name) {#name, name},
+const Constant kConstants[] = {
+    C(AF_UNSPEC) C(AF_INET) C(AF_INET6)
+    C(SOCK_STREAM) C(SOCK_DGRAM) C(SOCK_RAW)
+    C(SOL_SOCKET) C(IPPROTO_IP) C(IPPROTO_IPV6) C(IPPROTO_TCP) C(IPPROTO_UDP)
+    C(IPPROTO_ICMP) C(IPPROTO_ICMPV6)
+    C(IPV6_V6ONLY)  // 27, and 1 by default on Windows
+    C(SO_DEBUG) C(SO_ACCEPTCONN) C(SO_REUSEADDR) C(SO_KEEPALIVE)
+    C(SO_DONTROUTE) C(SO_BROADCAST) C(SO_OOBINLINE) C(SO_SNDBUF) C(SO_RCVBUF)
+    C(SO_SNDLOWAT) C(SO_RCVLOWAT) C(SO_ERROR) C(SO_TYPE)
+    C(IP_TOS) C(IP_TTL) C(IP_HDRINCL) C(IP_OPTIONS) C(IP_MULTICAST_IF)
+    C(IP_MULTICAST_TTL) C(IP_MULTICAST_LOOP) C(IP_PKTINFO)
+    C(IPV6_UNICAST_HOPS) C(IPV6_MULTICAST_IF) C(IPV6_MULTICAST_HOPS)
+    C(IPV6_MULTICAST_LOOP) {"IPV6_RECVPKTINFO", IPV6_PKTINFO},
+    C(TCP_NODELAY) C(TCP_KEEPIDLE) C(TCP_KEEPINTVL) C(TCP_KEEPCNT)
+    C(TCP_FASTOPEN)
+};
+#undef C
+const size_t kConstantCount = sizeof(kConstants) / sizeof(kConstants[0]);
+
+static int Fail() { return uv_translate_sys_error(WSAGetLastError()); }
+static SOCKET Handle(int fd) { return static_cast<SOCKET>(fd); }
+
+int OpenSocket(int family, int type, int protocol, int* fd) {
+  // WSA_FLAG_NO_HANDLE_INHERIT is Windows' close-on-exec.
+  SOCKET s = WSASocketW(family, type, protocol, nullptr, 0,
+                        WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
+  if (s == INVALID_SOCKET) return Fail();
+  *fd = static_cast<int>(s);
+  return 0;
+}
+
+int CloseSocket(int fd) {
+  return closesocket(Handle(fd)) == SOCKET_ERROR ? Fail() : 0;
+}
+
+int GetOption(int fd, int level, int name, void* value, int* length) {
+  if (getsockopt(Handle(fd), level, name, static_cast<char*>(value), length) ==
+      SOCKET_ERROR)
+    return Fail();
+  return 0;
+}
+
+int SetOption(int fd, int level, int name, const void* value, int length) {
+  if (setsockopt(Handle(fd), level, name, static_cast<const char*>(value),
+                 length) == SOCKET_ERROR)
+    return Fail();
+  return 0;
+}
+
+int Bind(int fd, const sockaddr* address, int length) {
+  return bind(Handle(fd), address, length) == SOCKET_ERROR ? Fail() : 0;
+}
+
+int Listen(int fd, int backlog) {
+  return listen(Handle(fd), backlog) == SOCKET_ERROR ? Fail() : 0;
+}
+
+int LocalAddress(int fd, sockaddr_storage* address, int* length) {
+  *length = sizeof(*address);
+  if (getsockname(Handle(fd), reinterpret_cast<sockaddr*>(address), length) ==
+      SOCKET_ERROR)
+    return Fail();
+  return 0;
+}
+
+int PeerAddress(int fd, sockaddr_storage* address, int* length) {
+  *length = sizeof(*address);
+  if (getpeername(Handle(fd), reinterpret_cast<sockaddr*>(address), length) ==
+      SOCKET_ERROR)
+    return Fail();
+  return 0;
+}
+
+int Describe(int fd, int* family, int* type, int* protocol) {
+  WSAPROTOCOL_INFOW info;
+  int length = sizeof(info);
+  if (getsockopt(Handle(fd), SOL_SOCKET, SO_PROTOCOL_INFOW,
+                 reinterpret_cast<char*>(&info), &length) == SOCKET_ERROR)
+    return Fail();
+  *family = info.iAddressFamily;
+  *type = info.iSocketType;
+  *protocol = info.iProtocol;
+  return 0;
+}
+
+unsigned int ScopeId(const char* zone) {
+  // Windows zones are interface indexes.
+  char* end;
+  unsigned long number = strtoul(zone, &end, 10);
+  return *zone != '\0' && *end == '\0' ? static_cast<unsigned int>(number) : 0;
+}
+
+}  // namespace platform
+}  // namespace dualmode

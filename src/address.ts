@@ -1,0 +1,79 @@
+// IP literal checks and .NET's IPAddress mapping helpers (IPAddress.cs:
+// MapToIPv6, MapToIPv4, IsIPv4MappedToIPv6).
+import net = require('node:net');
+import { invalidArgType, invalidIPAddress } from './errors';
+
+/** Checks that `value` is an IP literal (zone ids allowed) and returns its family. @internal */
+export function ipFamily(value: unknown, name: string): 4 | 6 {
+  if (typeof value !== 'string') throw invalidArgType(name, 'of type string', value);
+  const family = net.isIP(value);
+  if (family === 0) throw invalidIPAddress(value);
+  return family as 4 | 6;
+}
+
+/** The eight 16-bit groups of a valid IPv6 literal (its zone ignored). */
+function groups(address: string): number[] {
+  const zone = address.indexOf('%');
+  const text = zone < 0 ? address : address.slice(0, zone);
+  const parse = (part: string): number[] => {
+    if (part === '') return [];
+    const result: number[] = [];
+    for (const piece of part.split(':')) {
+      if (piece.includes('.')) {
+        const [a, b, c, d] = piece.split('.').map(Number) as [number, number, number, number];
+        result.push((a << 8) | b, (c << 8) | d);
+      } else {
+        result.push(parseInt(piece, 16));
+      }
+    }
+    return result;
+  };
+  const gap = text.indexOf('::');
+  if (gap < 0) return parse(text);
+  const head = parse(text.slice(0, gap));
+  const tail = parse(text.slice(gap + 2));
+  return [...head, ...new Array<number>(8 - head.length - tail.length).fill(0), ...tail];
+}
+
+/**
+ * `ip` as an IPv6 address (.NET `IPAddress.MapToIPv6`): an IPv4 address
+ * becomes its IPv4-mapped form `::ffff:a.b.c.d`; an IPv6 address comes back
+ * unchanged.
+ *
+ * @throws TypeError `ERR_INVALID_IP_ADDRESS` when `ip` is not an IP literal.
+ * @example
+ * mapToIPv6('192.0.2.1') // '::ffff:192.0.2.1'
+ */
+export function mapToIPv6(ip: string): string {
+  return ipFamily(ip, 'ip') === 6 ? ip : `::ffff:${ip}`;
+}
+
+/**
+ * `ip` as an IPv4 address (.NET `IPAddress.MapToIPv4`): an IPv6 address
+ * becomes its last 32 bits as a dotted quad, whatever its prefix (as .NET
+ * does: `::1` gives `0.0.0.1`); an IPv4 address comes back unchanged.
+ *
+ * @throws TypeError `ERR_INVALID_IP_ADDRESS` when `ip` is not an IP literal.
+ * @example
+ * mapToIPv4('::ffff:192.0.2.1') // '192.0.2.1'
+ */
+export function mapToIPv4(ip: string): string {
+  if (ipFamily(ip, 'ip') === 4) return ip;
+  const [, , , , , , high, low] = groups(ip) as [number, number, number, number, number, number, number, number];
+  return `${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`;
+}
+
+/**
+ * Whether `ip` is an IPv4-mapped IPv6 address, `::ffff:0:0/96` in any
+ * spelling (.NET `IPAddress.IsIPv4MappedToIPv6`). IPv4 addresses and the
+ * IPv4-compatible form `::a.b.c.d` are not.
+ *
+ * @throws TypeError `ERR_INVALID_IP_ADDRESS` when `ip` is not an IP literal.
+ * @example
+ * isIPv4MappedToIPv6('::FFFF:7f00:1') // true
+ */
+export function isIPv4MappedToIPv6(ip: string): boolean {
+  if (ipFamily(ip, 'ip') === 4) return false;
+  const words = groups(ip);
+  return words[5] === 0xffff && words.slice(0, 5).every((word) => word === 0);
+}

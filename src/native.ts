@@ -1,0 +1,33 @@
+// The compiled addon (native/dualmode.cc), loaded by node-gyp-build from
+// build/ or prebuilds/. Every function does one system call and throws
+// Node's system-error shape ({ code, errno, syscall }) on failure.
+import path = require('node:path');
+
+/** A socket address in the shape of Node's `server.address()`. */
+export interface EndPoint {
+  address: string;
+  family: 'IPv4' | 'IPv6';
+  port: number;
+}
+
+/** @internal */
+export interface Binding {
+  readonly constants: Readonly<Record<string, number>>;
+  socket(family: number, type: number, protocol: number): number;
+  probe(family: number): number;
+  close(fd: number): void;
+  getsockoptInt(fd: number, level: number, name: number): number;
+  setsockoptInt(fd: number, level: number, name: number, value: number): void;
+  getsockopt(fd: number, level: number, name: number, buf: Uint8Array): number;
+  setsockopt(fd: number, level: number, name: number, buf: Uint8Array): void;
+  bind(fd: number, address: string, port: number): void;
+  listen(fd: number, backlog: number): void;
+  getsockname(fd: number): EndPoint;
+  getpeername(fd: number): EndPoint;
+  describe(fd: number): [family: number, type: number, protocol: number];
+}
+
+const load: (dir: string) => unknown = require('node-gyp-build');
+
+/** @internal */
+export const binding = load(path.join(__dirname, '..')) as Binding;

@@ -1,0 +1,526 @@
+// The Socket class: .NET's System.Net.Sockets.Socket construction, DualMode,
+// options, bind and listen over a descriptor the class owns until it is
+// closed, detached or handed to Node.
+import { ipFamily } from './address';
+import { AddressFamily, SocketType, type ProtocolType, type SocketOptionLevel, type SocketOptionName } from './enums';
+import {
+  NotSupportedError,
+  errnoOf,
+  fromNative,
+  invalidArgType,
+  refused,
+  socketClosed,
+  socketDetached,
+} from './errors';
+import { binding, type EndPoint } from './native';
+import { platform, platformOption } from './options';
+import {
+  validateBoolean,
+  validateBytes,
+  validateInt32,
+  validateInteger,
+  validateMember,
+  validateObject,
+  validatePort,
+} from './validate';
+
+const { AF_UNSPEC, AF_INET, AF_INET6, SOCK_STREAM, SOCK_DGRAM, SOCK_RAW, IPPROTO_IPV6, IPV6_V6ONLY } =
+  platform as Record<string, number>;
+
+const nativeFamily = new Map<number, number>([
+  [AddressFamily.Unspecified, AF_UNSPEC],
+  [AddressFamily.InterNetwork, AF_INET],
+  [AddressFamily.InterNetworkV6, AF_INET6],
+]);
+const nativeType = new Map<number, number>([
+  [SocketType.Stream, SOCK_STREAM],
+  [SocketType.Dgram, SOCK_DGRAM],
+  [SocketType.Raw, SOCK_RAW],
+]);
+
+const OPEN = 0;
+const CLOSED = 1;
+const DETACHED = 2;
+type State = typeof OPEN | typeof CLOSED | typeof DETACHED;
+
+const DEFAULT_BACKLOG = 511; // Node's server.listen() default
+const MAX_OPTION_BYTES = 65536;
+
+// The private constructor path of Socket.fromFd: not exported, so only this
+// module can adopt a descriptor.
+const kAdopt = Symbol('dualmode.adopt');
+
+let supportsIPv4: boolean | undefined;
+let supportsIPv6: boolean | undefined;
+
+// SocketProtocolSupportPal.Unix.cs: a family is unsupported only when
+// socket() says EAFNOSUPPORT or EPROTONOSUPPORT; any other error counts as
+// supported.
+function probe(family: number): boolean {
+  const err = binding.probe(family);
+  return err !== errnoOf('EAFNOSUPPORT') && err !== errnoOf('EPROTONOSUPPORT');
+}
+
+// SocketProtocolSupportPal.cs IsIPv6Disabled: "1" or "true" in any case.
+function ipv6DisabledByEnvironment(): boolean {
+  const value = process.env.DUALMODE_DISABLE_IPV6;
+  return value === '1' || value?.toLowerCase() === 'true';
+}
+
+function readEndPoint(endPoint: unknown): { address: unknown; port: number } {
+  const object = validateObject(endPoint, 'endPoint') as { address?: unknown; port?: unknown };
+  const address = object.address;
+  const port = validatePort(object.port, 'endPoint.port');
+  return { address, port };
+}
+
+/**
+ * A socket with the semantics of .NET's `System.Net.Sockets.Socket`: create
+ * it, choose its dual mode and other options, bind it, then use it or hand it
+ * to Node. The Socket owns its file descriptor until {@link Socket.close},
+ * {@link Socket.detach} or a hand-off.
+ *
+ * @example
+ * const socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+ * socket.dualMode; // true: an IPv6 socket that also carries IPv4
+ * socket.bind({ address: '::', port: 0 });
+ * socket.localEndPoint; // { address: '::', family: 'IPv6', port: 41234 }
+ * socket.close();
+ */
+export class Socket implements Disposable {
+  #fd: number;
+  #state: State = OPEN;
+  #owner = '';
+  readonly #family: AddressFamily;
+  readonly #type: SocketType;
+  readonly #protocol: number;
+
+  /**
+   * Creates an IPv6 socket in dual mode when the OS supports IPv6
+   * ({@link Socket.osSupportsIPv6}), otherwise an IPv4 socket, as .NET's
+   * `new Socket(SocketType, ProtocolType)` does.
+   *
+   * @throws SocketError when the OS refuses the type/protocol pair (`EPROTONOSUPPORT`, ...).
+   */
+  constructor(socketType: SocketType, protocolType: ProtocolType | number);
+  /**
+   * Creates a socket of the given family, as .NET's
+   * `new Socket(AddressFamily, SocketType, ProtocolType)`. An `InterNetworkV6`
+   * socket that is not `Raw` gets `IPV6_V6ONLY = 1` at creation on every OS,
+   * so it starts with `dualMode === false` whatever the system default is.
+   *
+   * @throws SocketError when the OS refuses the combination (`EAFNOSUPPORT`, `EPROTONOSUPPORT`, ...).
+   */
+  constructor(addressFamily: AddressFamily, socketType: SocketType, protocolType: ProtocolType | number);
+  constructor(...args: unknown[]) {
+    if (args[0] === kAdopt) {
+      [, this.#fd, this.#family, this.#type, this.#protocol] = args as [symbol, number, AddressFamily, SocketType, number];
+      return;
+    }
+    let dual: boolean;
+    if (args.length === 2) {
+      // Socket.cs: Socket(SocketType, ProtocolType) is IPv6 + DualMode = true
+      // when OSSupportsIPv6, else IPv4.
+      dual = Socket.osSupportsIPv6;
+      this.#family = dual ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork;
+      args.unshift(this.#family);
+    } else {
+      dual = false;
+      this.#family = validateMember(args[0], 'addressFamily', AddressFamily);
+    }
+    this.#type = validateMember(args[1], 'socketType', SocketType);
+    this.#protocol = validateInteger(args[2], 'protocolType', 0, 255);
+
+    try {
+      this.#fd = binding.socket(nativeFamily.get(this.#family)!, nativeType.get(this.#type)!, this.#protocol);
+    } catch (err) {
+      fromNative(err);
+    }
+    // SocketPal.Unix.cs CreateSocket: IPV6_V6ONLY = 1 on every non-raw IPv6
+    // socket; the dual-mode constructor then clears it (one call here).
+    if (this.#family === AddressFamily.InterNetworkV6 && (dual || this.#type !== SocketType.Raw)) {
+      try {
+        binding.setsockoptInt(this.#fd, IPPROTO_IPV6, IPV6_V6ONLY, dual ? 0 : 1);
+      } catch (err) {
+        binding.close(this.#fd);
+        this.#state = CLOSED;
+        fromNative(err);
+      }
+    }
+  }
+
+  /**
+   * Adopts an open IPv4 or IPv6 socket, such as one passed by systemd
+   * (`LISTEN_FDS`): the very descriptor, not a copy (`socket.fd === fd`).
+   * Its family, type and protocol are read from the kernel. The Socket owns
+   * the descriptor from then on.
+   *
+   * @throws SocketError `EBADF` when `fd` is not open, `ENOTSOCK` when it is
+   *   not a socket, `EAFNOSUPPORT` when it is not an IPv4/IPv6 socket,
+   *   `ESOCKTNOSUPPORT` when it is not a stream, datagram or raw socket. A
+   *   refused descriptor is left open and untouched.
+   * @example
+   * const server = Socket.fromFd(3).toServer(); // systemd socket activation
+   */
+  static fromFd(fd: number): Socket {
+    validateInt32(fd, 'fd', 0);
+    let family: number, type: number, protocol: number;
+    try {
+      [family, type, protocol] = binding.describe(fd);
+    } catch (err) {
+      fromNative(err, { hint: `fd ${fd} is not an open socket` });
+    }
+    const addressFamily =
+      family === AF_INET6 ? AddressFamily.InterNetworkV6 : family === AF_INET ? AddressFamily.InterNetwork : undefined;
+    if (addressFamily === undefined) {
+      throw refused('EAFNOSUPPORT', 'getsockopt', { hint: `fd ${fd} is not an IPv4 or IPv6 socket; it was left open` });
+    }
+    const socketType =
+      type === SOCK_STREAM ? SocketType.Stream : type === SOCK_DGRAM ? SocketType.Dgram : type === SOCK_RAW ? SocketType.Raw : undefined;
+    if (socketType === undefined) {
+      throw refused('ESOCKTNOSUPPORT', 'getsockopt', {
+        hint: `fd ${fd} is not a stream, datagram or raw socket; it was left open`,
+      });
+    }
+    return Reflect.construct(Socket, [kAdopt, fd, addressFamily, socketType, protocol]) as Socket;
+  }
+
+  /**
+   * Whether this OS can create IPv4 sockets (.NET `Socket.OSSupportsIPv4`).
+   * Computed once, by creating a UDP socket: only `EAFNOSUPPORT` and
+   * `EPROTONOSUPPORT` mean "not supported".
+   */
+  static get osSupportsIPv4(): boolean {
+    return (supportsIPv4 ??= probe(AF_INET));
+  }
+
+  /**
+   * Whether this OS can create IPv6 sockets (.NET `Socket.OSSupportsIPv6`).
+   * Computed once, as {@link Socket.osSupportsIPv4}. `DUALMODE_DISABLE_IPV6=1`
+   * (or `true`) in the environment makes it `false`, as .NET's
+   * `DOTNET_SYSTEM_NET_DISABLEIPV6` does.
+   */
+  static get osSupportsIPv6(): boolean {
+    return (supportsIPv6 ??= !ipv6DisabledByEnvironment() && probe(AF_INET6));
+  }
+
+  /** The address family (.NET value). Readable in every state. */
+  get addressFamily(): AddressFamily {
+    return this.#family;
+  }
+
+  /** The socket type (.NET value). Readable in every state. */
+  get socketType(): SocketType {
+    return this.#type;
+  }
+
+  /** The protocol (.NET value, the IANA protocol number). Readable in every state. */
+  get protocolType(): ProtocolType | number {
+    return this.#protocol;
+  }
+
+  /** The file descriptor this Socket owns. */
+  get fd(): number {
+    return this.#open();
+  }
+
+  /** Whether {@link Socket.close} has been called. Readable in every state. */
+  get closed(): boolean {
+    return this.#state === CLOSED;
+  }
+
+  /**
+   * Whether this IPv6 socket also carries IPv4: `IPV6_V6ONLY` is 0
+   * (.NET `Socket.DualMode`).
+   *
+   * The getter reads `getsockopt(IPPROTO_IPV6, IPV6_V6ONLY)` every time; it is
+   * `false` for a socket that is not `InterNetworkV6` (without a system
+   * call, even after close). On Linux and the BSDs it turns `false` once the
+   * socket is bound to a specific IPv6 address, because the kernel does that.
+   *
+   * The setter writes `IPV6_V6ONLY = value ? 0 : 1`, even when the value is
+   * unchanged. It must run before `bind`: the kernel refuses it afterwards.
+   *
+   * OS defaults: Linux `net.ipv6.bindv6only` (normally 0), BSDs 0, Windows 1;
+   * dualmode sets it at creation, so a new Socket's value never depends on them.
+   * See {@link https://man7.org/linux/man-pages/man7/ipv6.7.html ipv6(7)} and
+   * {@link https://learn.microsoft.com/windows/win32/winsock/ipproto-ipv6-socket-options IPPROTO_IPV6 socket options}.
+   *
+   * @throws NotSupportedError (`ERR_NOT_SUPPORTED`) when set on a non-IPv6 socket.
+   * @throws SocketError `EINVAL` when set after bind.
+   * @example
+   * const socket = new Socket(AddressFamily.InterNetworkV6, SocketType.Dgram, ProtocolType.Udp);
+   * socket.dualMode;        // false
+   * socket.dualMode = true; // IPv4 peers now reach it as ::ffff:a.b.c.d
+   */
+  get dualMode(): boolean {
+    // Socket.cs DualMode: the family is checked before anything else.
+    if (this.#family !== AddressFamily.InterNetworkV6) return false;
+    const fd = this.#open();
+    try {
+      return binding.getsockoptInt(fd, IPPROTO_IPV6, IPV6_V6ONLY) === 0;
+    } catch (err) {
+      fromNative(err);
+    }
+  }
+
+  set dualMode(value: boolean) {
+    if (this.#family !== AddressFamily.InterNetworkV6) throw new NotSupportedError();
+    const fd = this.#open();
+    validateBoolean(value, 'dualMode');
+    try {
+      binding.setsockoptInt(fd, IPPROTO_IPV6, IPV6_V6ONLY, value ? 0 : 1);
+    } catch (err) {
+      fromNative(err, { hint: 'dualMode must be set before bind(); the kernel refuses IPV6_V6ONLY on a bound socket' });
+    }
+  }
+
+  /**
+   * Whether the socket has a local address: its `getsockname` port is not 0.
+   * Read from the kernel every time, so it is right for adopted descriptors
+   * and for sockets the kernel bound implicitly.
+   */
+  get isBound(): boolean {
+    const fd = this.#open();
+    try {
+      return binding.getsockname(fd).port !== 0;
+    } catch (err) {
+      fromNative(err);
+    }
+  }
+
+  /**
+   * The local address (`getsockname`), `null` while unbound. An IPv6 socket
+   * reports IPv6 forms; an IPv4 address bound in dual mode shows as
+   * `::ffff:a.b.c.d`.
+   */
+  get localEndPoint(): EndPoint | null {
+    const fd = this.#open();
+    let endPoint: EndPoint;
+    try {
+      endPoint = binding.getsockname(fd);
+    } catch (err) {
+      fromNative(err);
+    }
+    return endPoint.port === 0 ? null : endPoint;
+  }
+
+  /**
+   * The peer address (`getpeername`), `null` while not connected. IPv4 peers
+   * of an IPv6 socket show as `::ffff:a.b.c.d`.
+   */
+  get remoteEndPoint(): EndPoint | null {
+    const fd = this.#open();
+    try {
+      return binding.getpeername(fd);
+    } catch (err) {
+      if ((err as { code?: unknown }).code === 'ENOTCONN') return null;
+      fromNative(err);
+    }
+  }
+
+  /**
+   * Reads an integer option by its .NET level and name, translated to the
+   * platform's numbers (`IPv6Only` 27 becomes Linux's `IPV6_V6ONLY` 26).
+   * Boolean options read as 0 or 1, exactly what the kernel holds.
+   *
+   * @throws SocketError `ENOPROTOOPT` when this platform has no mapping for
+   *   the pair, or the kernel's error.
+   * @example
+   * socket.getSocketOption(SocketOptionLevel.IPv6, SocketOptionName.IPv6Only); // 0 or 1
+   */
+  getSocketOption(level: SocketOptionLevel | number, name: SocketOptionName | number): number {
+    const fd = this.#open();
+    const [nativeLevel, nativeName] = this.#option(level, name, 'getsockopt');
+    try {
+      return binding.getsockoptInt(fd, nativeLevel, nativeName);
+    } catch (err) {
+      fromNative(err);
+    }
+  }
+
+  /**
+   * Writes an integer option by its .NET level and name; `true`/`false` are
+   * written as 1/0.
+   *
+   * @throws SocketError `ENOPROTOOPT` when this platform has no mapping for
+   *   the pair, or the kernel's error.
+   * @example
+   * socket.setSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+   */
+  setSocketOption(level: SocketOptionLevel | number, name: SocketOptionName | number, value: number | boolean): void {
+    const fd = this.#open();
+    const [nativeLevel, nativeName] = this.#option(level, name, 'setsockopt');
+    const int = typeof value === 'boolean' ? (value ? 1 : 0) : validateOptionValue(value);
+    try {
+      binding.setsockoptInt(fd, nativeLevel, nativeName, int);
+    } catch (err) {
+      fromNative(err);
+    }
+  }
+
+  /**
+   * Reads an option as bytes, with the platform's own level and name numbers
+   * (see {@link platform}). Returns how many bytes the kernel wrote into `buf`.
+   *
+   * @param buf - 1 to 65536 bytes to receive the value.
+   * @example
+   * const buf = new Uint8Array(4);
+   * socket.getRawSocketOption(platform.IPPROTO_IPV6, platform.IPV6_V6ONLY, buf); // 4
+   */
+  getRawSocketOption(level: number, name: number, buf: Uint8Array): number {
+    const fd = this.#open();
+    validateInt32(level, 'level');
+    validateInt32(name, 'name');
+    validateBytes(buf, 'buf', 1, MAX_OPTION_BYTES);
+    try {
+      return binding.getsockopt(fd, level, name, buf);
+    } catch (err) {
+      fromNative(err);
+    }
+  }
+
+  /**
+   * Writes an option as bytes, with the platform's own level and name numbers
+   * (see {@link platform}).
+   *
+   * @param buf - 0 to 65536 bytes, the value as the kernel expects it.
+   */
+  setRawSocketOption(level: number, name: number, buf: Uint8Array): void {
+    const fd = this.#open();
+    validateInt32(level, 'level');
+    validateInt32(name, 'name');
+    validateBytes(buf, 'buf', 0, MAX_OPTION_BYTES);
+    try {
+      binding.setsockopt(fd, level, name, buf);
+    } catch (err) {
+      fromNative(err);
+    }
+  }
+
+  /**
+   * Binds to a local address. On a dual-mode socket an IPv4 address is mapped
+   * to `::ffff:a.b.c.d` first, as .NET does (`0.0.0.0` becomes
+   * `::ffff:0.0.0.0`, which accepts IPv4 only; `::` accepts both families).
+   * A bind that throws leaves the socket as it was.
+   *
+   * @param endPoint - `address`: an IP literal (zone ids such as
+   *   `fe80::1%eth0` accepted); `port`: 0–65535, 0 for any.
+   * @throws SocketError `EAFNOSUPPORT` for an IPv4 address on an IPv6 socket
+   *   whose dualMode is false, or an IPv6 address on an IPv4 socket;
+   *   otherwise the kernel's error (`EADDRINUSE`, `EACCES`, `EINVAL`, ...).
+   * @example
+   * socket.bind({ address: '127.0.0.1', port: 0 }); // binds ::ffff:127.0.0.1 when dual
+   */
+  bind(endPoint: { address: string; port: number }): void {
+    const fd = this.#open();
+    const { address, port } = readEndPoint(endPoint);
+    const target = this.#target(fd, address, 'endPoint.address', 'bind', port);
+    try {
+      binding.bind(fd, target, port);
+    } catch (err) {
+      fromNative(err, { address: target, port });
+    }
+  }
+
+  /**
+   * Starts listening for connections (stream sockets). An unbound socket is
+   * bound by the kernel to the wildcard address and a free port first.
+   *
+   * @param backlog - the queue length, 511 by default as Node's `server.listen()`.
+   */
+  listen(backlog: number = DEFAULT_BACKLOG): void {
+    const fd = this.#open();
+    validateInt32(backlog, 'backlog', 0);
+    try {
+      binding.listen(fd, backlog);
+    } catch (err) {
+      fromNative(err);
+    }
+  }
+
+  /**
+   * Gives up the descriptor and returns it: from now on the caller owns it
+   * and must close it. Every member but `close()`, `closed` and the type
+   * getters then throws `ERR_SOCKET_DETACHED`.
+   */
+  detach(): number {
+    const fd = this.#open();
+    this.#release('the caller of detach()');
+    return fd;
+  }
+
+  /**
+   * Closes the descriptor. Never throws; does nothing on a closed, detached or
+   * handed-off Socket. Afterwards every member but `closed` and the type
+   * getters throws `ERR_SOCKET_CLOSED`, so a later descriptor that reuses the
+   * number is never reached through this Socket.
+   */
+  close(): void {
+    if (this.#state !== OPEN) return;
+    const fd = this.#fd;
+    this.#state = CLOSED;
+    this.#fd = -1;
+    try {
+      binding.close(fd);
+    } catch {
+      // The descriptor is released even when close() reports an error.
+    }
+  }
+
+  /** Same as {@link Socket.close}, for `using socket = new Socket(...)`. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /** Marks the descriptor as handed to `owner`. @internal */
+  #release(owner: string): void {
+    this.#state = DETACHED;
+    this.#owner = owner;
+    this.#fd = -1;
+  }
+
+  #open(): number {
+    if (this.#state === OPEN) return this.#fd;
+    throw this.#state === CLOSED ? socketClosed() : socketDetached(this.#owner);
+  }
+
+  #option(level: unknown, name: unknown, syscall: string): readonly [number, number] {
+    validateInt32(level, 'level');
+    validateInt32(name, 'name');
+    const option = platformOption(level as number, name as number);
+    if (option !== undefined) return option;
+    throw refused('ENOPROTOOPT', syscall, {
+      hint: `SocketOptionLevel ${String(level)} / SocketOptionName ${String(name)} has no integer mapping on ${process.platform}; use the raw variants`,
+    });
+  }
+
+  // Socket.cs Serialize: an IPv4 address on a dual-mode socket is mapped to
+  // ::ffff:a.b.c.d; any other family mismatch is refused before the kernel.
+  #target(fd: number, address: unknown, name: string, syscall: string, port: number): string {
+    const family = ipFamily(address, name);
+    const text = address as string;
+    if (this.#family === AddressFamily.InterNetworkV6) {
+      if (family === 6) return text;
+      let dual: boolean;
+      try {
+        dual = binding.getsockoptInt(fd, IPPROTO_IPV6, IPV6_V6ONLY) === 0;
+      } catch (err) {
+        fromNative(err);
+      }
+      if (dual) return `::ffff:${text}`;
+      throw refused('EAFNOSUPPORT', syscall, {
+        address: text,
+        port,
+        hint: 'an IPv4 address needs dualMode = true on an IPv6 socket',
+      });
+    }
+    if (family === 4) return text;
+    throw refused('EAFNOSUPPORT', syscall, { address: text, port, hint: 'an IPv4 socket cannot use an IPv6 address' });
+  }
+}
+
+function validateOptionValue(value: unknown): number {
+  if (typeof value !== 'number') throw invalidArgType('value', 'of type number or boolean', value);
+  return validateInt32(value, 'value');
+}

@@ -1,0 +1,53 @@
+// Argument checks with Node's codes and messages. Each reads a user value
+// once and throws before any descriptor is touched.
+import { badPort, invalidArgType, outOfRange } from './errors';
+
+/** @internal */
+export function validateInteger(value: unknown, name: string, min: number, max: number): number {
+  if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value);
+  if (!Number.isInteger(value)) throw outOfRange(name, 'an integer', value);
+  if (value < min || value > max) throw outOfRange(name, `>= ${min} && <= ${max}`, value);
+  return value;
+}
+
+/** @internal */
+export function validateInt32(value: unknown, name: string, min = -2147483648): number {
+  return validateInteger(value, name, min, 2147483647);
+}
+
+/** Checks that `value` is one of the values of the frozen enum `members`. @internal */
+export function validateMember<T extends number>(value: unknown, name: string, members: Readonly<Record<string, T>>): T {
+  if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value);
+  for (const member of Object.values(members)) if (member === value) return member;
+  const list = Object.entries(members)
+    .map(([key, member]) => `${member} (${key})`)
+    .join(', ');
+  throw outOfRange(name, `one of ${list}`, value);
+}
+
+/** @internal */
+export function validateBoolean(value: unknown, name: string): boolean {
+  if (typeof value !== 'boolean') throw invalidArgType(name, 'of type boolean', value);
+  return value;
+}
+
+/** @internal */
+export function validateObject(value: unknown, name: string): object {
+  if (typeof value !== 'object' || value === null) throw invalidArgType(name, 'of type object', value);
+  return value;
+}
+
+/** @internal */
+export function validatePort(value: unknown, name: string): number {
+  if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) throw badPort(name, value);
+  return value;
+}
+
+/** @internal */
+export function validateBytes(value: unknown, name: string, min: number, max: number): Uint8Array {
+  if (!(value instanceof Uint8Array)) throw invalidArgType(name, 'an instance of Uint8Array', value);
+  const length = value.byteLength;
+  if (length < min || length > max) throw outOfRange(`${name}.byteLength`, `>= ${min} && <= ${max}`, length);
+  return value;
+}

@@ -1,0 +1,71 @@
+'use strict';
+// Shared test helpers: socket teardown, the fd-leak check and error matchers.
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const util = require('node:util');
+const { after } = require('node:test');
+
+/** The socket descriptors of this process: "fd -> socket:[inode]". */
+function openSockets() {
+  const result = [];
+  for (const fd of fs.readdirSync('/proc/self/fd')) {
+    let target;
+    try {
+      target = fs.readlinkSync(`/proc/self/fd/${fd}`);
+    } catch {
+      continue; // the directory handle readdirSync used, already closed
+    }
+    if (target.startsWith('socket:')) result.push(`${fd} -> ${target}`);
+  }
+  return result.sort();
+}
+
+/**
+ * Fails the file when it ends with socket descriptors it did not start with.
+ * Call once at the top of every test file.
+ */
+function checkSocketLeaks() {
+  const baseline = openSockets();
+  after(() => {
+    assert.deepEqual(openSockets(), baseline, 'socket descriptors leaked by this file');
+  });
+}
+
+/** Closes `socket` when test `t` ends, whatever happens; returns it. */
+function track(t, socket) {
+  t.after(() => socket.close());
+  return socket;
+}
+
+/** An assert.throws matcher for a SocketError with `code` and `syscall`. */
+function socketError(code, syscall, extra = {}) {
+  return (err) => {
+    const { SocketError } = require('dualmode');
+    assert.ok(err instanceof SocketError, `expected a SocketError, got ${err && err.stack}`);
+    assert.equal(err.name, 'SocketError');
+    assert.equal(err.code, code);
+    assert.equal(err.syscall, syscall);
+    assert.equal(typeof err.errno, 'number');
+    assert.ok(err.errno < 0, 'errno is negative, as Node reports it');
+    assert.equal(util.getSystemErrorName(err.errno), code);
+    assert.ok(err.message.startsWith(`${syscall} ${code}: `), err.message);
+    for (const [key, value] of Object.entries(extra)) {
+      if (value instanceof RegExp) assert.match(err[key], value);
+      else assert.equal(err[key], value, key);
+    }
+    return true;
+  };
+}
+
+/** An assert.throws matcher for a Node-style coded error of class `Class`. */
+function coded(Class, code, message) {
+  return (err) => {
+    assert.ok(err instanceof Class, `expected ${Class.name}, got ${err && err.stack}`);
+    assert.equal(err.code, code);
+    if (message instanceof RegExp) assert.match(err.message, message);
+    else if (message !== undefined) assert.equal(err.message, message);
+    return true;
+  };
+}
+
+module.exports = { openSockets, checkSocketLeaks, track, socketError, coded };
