@@ -6,7 +6,9 @@ import { invalidArgType, invalidIPAddress } from './errors';
 /** Checks that `value` is an IP literal (zone ids allowed) and returns its family. @internal */
 export function ipFamily(value: unknown, name: string): 4 | 6 {
   if (typeof value !== 'string') throw invalidArgType(name, 'of type string', value);
-  const family = net.isIP(value);
+  // 63 characters hold any IPv6 literal with an interface name (IFNAMSIZ 16)
+  // or index as its zone; the addon's buffer is sized to match.
+  const family = value.length > 63 ? 0 : net.isIP(value);
   if (family === 0) throw invalidIPAddress(value);
   return family as 4 | 6;
 }

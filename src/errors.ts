@@ -197,6 +197,12 @@ export function outOfRange(name: string, range: string, value: unknown): CodedEr
 }
 
 /** @internal */
+export function missingArgs(names: string[]): CodedError<TypeError> {
+  const list = names.map((name) => `"${name}"`).join(' and ');
+  return coded(new TypeError(`The ${list} arguments must be specified`), 'ERR_MISSING_ARGS');
+}
+
+/** @internal */
 export function invalidIPAddress(value: string): CodedError<TypeError> {
   return coded(new TypeError(`Invalid IP address: ${value}`), 'ERR_INVALID_IP_ADDRESS');
 }

@@ -8,6 +8,7 @@ import {
   errnoOf,
   fromNative,
   invalidArgType,
+  missingArgs,
   refused,
   socketClosed,
   socketDetached,
@@ -117,6 +118,7 @@ export class Socket implements Disposable {
       [, this.#fd, this.#family, this.#type, this.#protocol] = args as [symbol, number, AddressFamily, SocketType, number];
       return;
     }
+    if (args.length < 2) throw missingArgs(['socketType', 'protocolType']);
     let dual: boolean;
     if (args.length === 2) {
       // Socket.cs: Socket(SocketType, ProtocolType) is IPv6 + DualMode = true
@@ -137,7 +139,9 @@ export class Socket implements Disposable {
       fromNative(err);
     }
     // SocketPal.Unix.cs CreateSocket: IPV6_V6ONLY = 1 on every non-raw IPv6
-    // socket; the dual-mode constructor then clears it (one call here).
+    // socket; the dual-mode constructor then clears it (one call here). Like
+    // .NET's, it fails on a raw socket (the kernel counts those as bound); the
+    // descriptor is closed before the error is thrown.
     if (this.#family === AddressFamily.InterNetworkV6 && (dual || this.#type !== SocketType.Raw)) {
       try {
         binding.setsockoptInt(this.#fd, IPPROTO_IPV6, IPV6_V6ONLY, dual ? 0 : 1);
@@ -271,7 +275,12 @@ export class Socket implements Disposable {
     try {
       binding.setsockoptInt(fd, IPPROTO_IPV6, IPV6_V6ONLY, value ? 0 : 1);
     } catch (err) {
-      fromNative(err, { hint: 'dualMode must be set before bind(); the kernel refuses IPV6_V6ONLY on a bound socket' });
+      fromNative(err, {
+        hint:
+          this.#type === SocketType.Raw
+            ? 'the kernel refuses IPV6_V6ONLY on raw sockets, which count as bound'
+            : 'dualMode must be set before bind(); the kernel refuses IPV6_V6ONLY on a bound socket',
+      });
     }
   }
 

@@ -1,6 +1,12 @@
 // Argument checks with Node's codes and messages. Each reads a user value
 // once and throws before any descriptor is touched.
+import { types } from 'node:util';
 import { badPort, invalidArgType, outOfRange } from './errors';
+
+// %TypedArray%.prototype.byteLength, read from the intrinsic getter so that an
+// own `byteLength` property on the argument cannot misreport the length.
+const byteLengthOf = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), 'byteLength')!
+  .get as (this: Uint8Array) => number;
 
 /** @internal */
 export function validateInteger(value: unknown, name: string, min: number, max: number): number {
@@ -46,8 +52,10 @@ export function validatePort(value: unknown, name: string): number {
 
 /** @internal */
 export function validateBytes(value: unknown, name: string, min: number, max: number): Uint8Array {
-  if (!(value instanceof Uint8Array)) throw invalidArgType(name, 'an instance of Uint8Array', value);
-  const length = value.byteLength;
+  // A real Uint8Array from any realm (vm contexts, test sandboxes); not an
+  // object that merely inherits Uint8Array.prototype, nor a Proxy of one.
+  if (!types.isUint8Array(value)) throw invalidArgType(name, 'an instance of Uint8Array', value);
+  const length = byteLengthOf.call(value);
   if (length < min || length > max) throw outOfRange(`${name}.byteLength`, `>= ${min} && <= ${max}`, length);
   return value;
 }

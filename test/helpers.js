@@ -22,11 +22,17 @@ function openSockets() {
 
 /**
  * Fails the file when it ends with socket descriptors it did not start with.
- * Call once at the top of every test file.
+ * Node closes its handles on a later turn of the event loop, so the check
+ * waits up to a second for them before it fails. Call once at the top of
+ * every test file.
  */
 function checkSocketLeaks() {
   const baseline = openSockets();
-  after(() => {
+  after(async () => {
+    const deadline = Date.now() + 1000;
+    while (Date.now() < deadline && JSON.stringify(openSockets()) !== JSON.stringify(baseline)) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
     assert.deepEqual(openSockets(), baseline, 'socket descriptors leaked by this file');
   });
 }
