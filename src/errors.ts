@@ -87,10 +87,10 @@ export class SocketError extends Error {
   readonly errno: number;
   /** The system call that failed: `'bind'`, `'setsockopt'`, ... */
   readonly syscall: string;
-  /** The address the call used, when there was one. */
-  readonly address?: string;
-  /** The port the call used, when there was one. */
-  readonly port?: number;
+  /** The address the call used, when there was one (absent otherwise). */
+  declare readonly address?: string;
+  /** The port the call used, when there was one (absent otherwise). */
+  declare readonly port?: number;
   /** .NET's `SocketError` name for `code` (`'AddressAlreadyInUse'`), `'SocketError'` when .NET has none. */
   readonly socketErrorCode: string;
 
@@ -111,8 +111,8 @@ export class SocketError extends Error {
     this.code = code;
     this.errno = errno;
     this.syscall = syscall;
-    if (details.address !== undefined) this.address = details.address;
-    if (details.port !== undefined) this.port = details.port;
+    if (details.address !== undefined) Object.assign(this, { address: details.address });
+    if (details.port !== undefined) Object.assign(this, { port: details.port });
     this.socketErrorCode = dotnetNames[code] ?? 'SocketError';
   }
 }
