@@ -6,6 +6,7 @@
 #include <mstcpip.h>
 
 #include <cstdlib>
+#include <cstring>
 
 namespace dualmode {
 namespace platform {
@@ -31,6 +32,8 @@ const Constant kConstants[] = {
 const size_t kConstantCount = sizeof(kConstants) / sizeof(kConstants[0]);
 
 static int Fail() { return uv_translate_sys_error(WSAGetLastError()); }
+// Socket handles are small kernel handle values; JavaScript carries them as
+// the same int32 it uses for POSIX descriptors.
 static SOCKET Handle(int fd) { return static_cast<SOCKET>(fd); }
 
 int OpenSocket(int family, int type, int protocol, int* fd) {
@@ -70,9 +73,18 @@ int Listen(int fd, int backlog) {
 
 int LocalAddress(int fd, sockaddr_storage* address, int* length) {
   *length = sizeof(*address);
-  if (getsockname(Handle(fd), reinterpret_cast<sockaddr*>(address), length) ==
+  if (getsockname(Handle(fd), reinterpret_cast<sockaddr*>(address), length) !=
       SOCKET_ERROR)
-    return Fail();
+    return 0;
+  // Winsock fails getsockname on an unbound socket, where POSIX reports the
+  // wildcard address with port 0: answer as POSIX does.
+  if (WSAGetLastError() != WSAEINVAL) return Fail();
+  int family, type, protocol;
+  int err = Describe(fd, &family, &type, &protocol);
+  if (err != 0) return err;
+  memset(address, 0, sizeof(*address));
+  address->ss_family = static_cast<ADDRESS_FAMILY>(family);
+  *length = family == AF_INET6 ? sizeof(sockaddr_in6) : sizeof(sockaddr_in);
   return 0;
 }
 

@@ -215,3 +215,20 @@ test('a detached Socket never reaches its old fd after the new owner closed it a
   assert.equal(other.dualMode, false, 'the new socket is untouched');
   assert.equal(other.fd, fd);
 });
+
+test('every socket is created close-on-exec: the kernel flag is set and a spawned child does not inherit it', (t) => {
+  const { spawnSync } = require('node:child_process');
+  const sockets = [
+    track(t, new Socket(SocketType.Stream, ProtocolType.Tcp)),
+    track(t, new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp)),
+  ];
+  const O_CLOEXEC = 0o2000000;
+  for (const socket of sockets) {
+    const flags = /^flags:\s+([0-7]+)$/m.exec(fs.readFileSync(`/proc/self/fdinfo/${socket.fd}`, 'utf8'))[1];
+    assert.ok((parseInt(flags, 8) & O_CLOEXEC) !== 0, `fd ${socket.fd} has O_CLOEXEC`);
+  }
+  const child = spawnSync('sh', ['-c', 'ls /proc/$$/fd'], { encoding: 'utf8', timeout: 10000 });
+  assert.equal(child.status, 0, child.stderr);
+  const inherited = child.stdout.split(/\s+/).filter(Boolean).map(Number);
+  for (const socket of sockets) assert.ok(!inherited.includes(socket.fd), `fd ${socket.fd} was inherited`);
+});
