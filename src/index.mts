@@ -11,6 +11,7 @@ export const {
   SocketOptionLevel,
   SocketOptionName,
   SocketType,
+  getDualMode,
   isIPv4MappedToIPv6,
   mapToIPv4,
   mapToIPv6,

@@ -6,6 +6,7 @@
  */
 export { isIPv4MappedToIPv6, mapToIPv4, mapToIPv6 } from './address';
 export { AddressFamily, ProtocolType, SocketOptionLevel, SocketOptionName, SocketType } from './enums';
+export { getDualMode, type ConnectOptions, type ToDgramOptions, type ToServerOptions } from './handoff';
 export { NotSupportedError, SocketError, type SocketErrorDetails } from './errors';
 export type { EndPoint } from './native';
 export { platform } from './options';

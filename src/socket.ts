@@ -13,7 +13,23 @@ import {
   socketClosed,
   socketDetached,
 } from './errors';
+import {
+  checkPlatform,
+  connectFd,
+  connectOptions,
+  dgramFromFd,
+  dgramOptions,
+  kFdTaken,
+  reuseAddress,
+  serverFromFd,
+  serverOptions,
+  type ConnectOptions,
+  type ToDgramOptions,
+  type ToServerOptions,
+} from './handoff';
 import { binding, type EndPoint } from './native';
+import type dgram = require('node:dgram');
+import type net = require('node:net');
 import { platform, platformOption } from './options';
 import {
   validateBoolean,
@@ -92,6 +108,7 @@ export class Socket implements Disposable {
   #fd: number;
   #state: State = OPEN;
   #owner = '';
+  #backlog = DEFAULT_BACKLOG;
   readonly #family: AddressFamily;
   readonly #type: SocketType;
   readonly #protocol: number;
@@ -446,6 +463,111 @@ export class Socket implements Disposable {
     } catch (err) {
       fromNative(err);
     }
+    this.#backlog = backlog; // Node listens again on a hand-off: keep this one
+  }
+
+  /**
+   * Hands a stream socket to Node as a listening `net.Server`. An unbound
+   * socket is bound to the wildcard (`[::]:0` or `0.0.0.0:0`) with
+   * `SO_REUSEADDR`, as Node binds its own listeners; a socket not yet
+   * listening listens with backlog 511. Errors of those steps (such as
+   * `EADDRINUSE`) are thrown here. The options set before, dual mode first of
+   * all, stay in force. Works in the primary, in `cluster` workers and in
+   * `worker_threads`.
+   *
+   * Afterwards this Socket is detached: the server owns the descriptor and
+   * closes it on `server.close()`.
+   *
+   * @param options - those of `net.createServer()`.
+   * @throws Error `ERR_SOCKET_BAD_TYPE` on a datagram or raw socket (the Socket stays open).
+   * @throws Error `ERR_FEATURE_UNAVAILABLE_ON_PLATFORM` on Windows.
+   * @example
+   * const server = new Socket(SocketType.Stream, ProtocolType.Tcp).toServer();
+   * server.on('connection', (conn) => conn.end(`hello ${conn.remoteAddress}\n`));
+   * server.address(); // { address: '::', family: 'IPv6', port: 38211 }; IPv4 clients welcome
+   */
+  toServer(options?: ToServerOptions): net.Server {
+    const fd = this.#open();
+    checkPlatform();
+    this.#checkType(SocketType.Stream, 'toServer()');
+    const opts = serverOptions(options);
+    try {
+      if (binding.getsockname(fd).port === 0) {
+        const before = reuseAddress(fd, true);
+        try {
+          binding.bind(fd, this.#family === AddressFamily.InterNetworkV6 ? '::' : '0.0.0.0', 0);
+        } catch (err) {
+          reuseAddress(fd, before !== 0);
+          throw err;
+        }
+      }
+      if (binding.getsockoptInt(fd, platform.SOL_SOCKET!, platform.SO_ACCEPTCONN!) === 0) {
+        binding.listen(fd, this.#backlog);
+      }
+    } catch (err) {
+      fromNative(err);
+    }
+    return this.#handOff(() => serverFromFd(fd, this.#backlog, opts), 'a net.Server (toServer())');
+  }
+
+  /**
+   * Hands a stream socket to Node as a `net.Socket` connecting to
+   * `endPoint`; it emits `'connect'` or `'error'` exactly as one made by
+   * `net.connect()`. On a dual-mode socket an IPv4 address is mapped to
+   * `::ffff:a.b.c.d`; on an IPv6 socket whose dualMode is false it throws
+   * here, before any system call (as .NET's `Connect(IPAddress)`). A failed
+   * connection closes the descriptor and does not keep the process alive.
+   *
+   * @param endPoint - `address`: an IP literal; `port`: 1–65535 (0 is refused by the kernel).
+   * @param options - those of `net.connect()` that apply to an existing socket.
+   * @throws SocketError `EAFNOSUPPORT` for an address of the wrong family.
+   * @throws Error `ERR_SOCKET_BAD_TYPE` on a datagram or raw socket (the Socket stays open).
+   * @example
+   * const client = new Socket(SocketType.Stream, ProtocolType.Tcp).connect({ address: '127.0.0.1', port: 8080 });
+   * client.on('connect', () => client.remoteAddress); // '::ffff:127.0.0.1'
+   */
+  connect(endPoint: { address: string; port: number }, options?: ConnectOptions): net.Socket {
+    const fd = this.#open();
+    checkPlatform();
+    this.#checkType(SocketType.Stream, 'connect()');
+    const { address, port } = readEndPoint(endPoint);
+    const target = this.#target(fd, address, 'endPoint.address', 'connect', port);
+    const opts = connectOptions(options);
+    return this.#handOff(() => connectFd(fd, target, port, opts), 'a net.Socket (connect())');
+  }
+
+  /**
+   * Hands a datagram socket to Node as a bound `dgram.Socket` (`udp6` for an
+   * IPv6 socket). An unbound socket is bound to `[::]:0` or `0.0.0.0:0`
+   * first. On a dual-mode socket `send(msg, port, '192.0.2.1')` maps the IPv4
+   * destination (Node's own udp6 socket fails with `EINVAL`), and IPv4 peers
+   * appear in `rinfo.address` as `::ffff:a.b.c.d`; with dual mode off an IPv4
+   * destination fails with `EAFNOSUPPORT`.
+   *
+   * The socket comes back bound: its `'listening'` event has already been
+   * emitted, so do not wait for it. `SO_REUSEADDR`, which Node turns on for
+   * an adopted UDP socket, is put back as it was.
+   *
+   * @param options - those of `dgram.createSocket()` that apply to a bound socket.
+   * @throws Error `ERR_SOCKET_BAD_TYPE` on a stream or raw socket (the Socket stays open).
+   * @example
+   * const udp = new Socket(SocketType.Dgram, ProtocolType.Udp).toDgram();
+   * udp.on('message', (msg, rinfo) => udp.send(msg, rinfo.port, rinfo.address));
+   */
+  toDgram(options?: ToDgramOptions): dgram.Socket {
+    const fd = this.#open();
+    checkPlatform();
+    this.#checkType(SocketType.Dgram, 'toDgram()');
+    const opts = dgramOptions(options);
+    const ipv6 = this.#family === AddressFamily.InterNetworkV6;
+    let dual: boolean;
+    try {
+      if (binding.getsockname(fd).port === 0) binding.bind(fd, ipv6 ? '::' : '0.0.0.0', 0);
+      dual = ipv6 && binding.getsockoptInt(fd, IPPROTO_IPV6, IPV6_V6ONLY) === 0;
+    } catch (err) {
+      fromNative(err);
+    }
+    return this.#handOff(() => dgramFromFd(fd, ipv6, dual, opts), 'a dgram.Socket (toDgram())');
   }
 
   /**
@@ -482,11 +604,35 @@ export class Socket implements Disposable {
     this.close();
   }
 
-  /** Marks the descriptor as handed to `owner`. @internal */
+  /** Marks the descriptor as handed to `owner`. */
   #release(owner: string): void {
     this.#state = DETACHED;
     this.#owner = owner;
     this.#fd = -1;
+  }
+
+  // Runs a hand-off. On success the Socket is detached; if it throws after
+  // Node took the descriptor (Node then closed it), the Socket is closed;
+  // otherwise it still owns its open descriptor.
+  #handOff<T>(adopt: () => T, owner: string): T {
+    let result: T;
+    try {
+      result = adopt();
+    } catch (err) {
+      if (err !== null && typeof err === 'object' && kFdTaken in err) {
+        this.#state = CLOSED;
+        this.#fd = -1;
+      }
+      throw err;
+    }
+    this.#release(owner);
+    return result;
+  }
+
+  #checkType(type: SocketType, method: string): void {
+    if (this.#type === type) return;
+    const wanted = type === SocketType.Stream ? 'stream' : 'datagram';
+    throw Object.assign(new TypeError(`${method} needs a ${wanted} socket`), { code: 'ERR_SOCKET_BAD_TYPE' });
   }
 
   #open(): number {

@@ -1,0 +1,250 @@
+// Hand-off of a prepared descriptor to Node's own net and dgram objects, and
+// getDualMode() for sockets Node made. These functions know nothing of the
+// Socket class: they take an fd and return the Node object that now owns it.
+import dgram = require('node:dgram');
+import dns = require('node:dns');
+import net = require('node:net');
+import type { Cluster } from 'node:cluster';
+import { errnoOf, fromNative, invalidArgType, socketClosed, SocketError } from './errors';
+import { binding } from './native';
+import { platform } from './options';
+import { validateInt32, validateObject } from './validate';
+
+const { IPPROTO_IPV6, IPV6_V6ONLY, SOL_SOCKET, SO_REUSEADDR, SO_REUSEPORT, AF_INET, AF_INET6 } = platform as Record<
+  string,
+  number
+>;
+
+/** Set on an error thrown after Node took the descriptor (the Node object was destroyed, closing it). @internal */
+export const kFdTaken = Symbol('dualmode.fdTaken');
+
+function taken(err: unknown): never {
+  if (err !== null && typeof err === 'object') Object.defineProperty(err, kFdTaken, { value: true });
+  throw err;
+}
+
+/** Options of {@link Socket.toServer}: those of `net.createServer()`. */
+export interface ToServerOptions {
+  allowHalfOpen?: boolean;
+  pauseOnConnect?: boolean;
+  noDelay?: boolean;
+  keepAlive?: boolean;
+  keepAliveInitialDelay?: number;
+  highWaterMark?: number;
+}
+
+/** Options of {@link Socket.connect}: those of `net.connect()` that apply to an existing socket. */
+export interface ConnectOptions {
+  allowHalfOpen?: boolean;
+  noDelay?: boolean;
+  keepAlive?: boolean;
+  keepAliveInitialDelay?: number;
+  /** Milliseconds of inactivity before `'timeout'`, as `socket.setTimeout()`. */
+  timeout?: number;
+}
+
+/** Options of {@link Socket.toDgram}: those of `dgram.createSocket()` that apply to a bound socket. */
+export interface ToDgramOptions {
+  recvBufferSize?: number;
+  sendBufferSize?: number;
+  /** A resolver for host names, as `dgram.createSocket({ lookup })`; IPv4 results are mapped on a dual-mode socket. */
+  lookup?: (hostname: string, options: { family?: number }, callback: LookupCallback) => void;
+}
+
+type LookupCallback = (err: Error | null, address: string, family: number) => void;
+
+/** Copies the named keys of a user object after checking their types; reads each once. */
+function pick<T extends object>(
+  options: unknown,
+  kinds: Record<keyof T & string, 'boolean' | 'number' | 'function'>,
+): T {
+  if (options === undefined) return {} as T;
+  const source = validateObject(options, 'options') as Record<string, unknown>;
+  const result: Record<string, unknown> = {};
+  for (const [key, kind] of Object.entries(kinds)) {
+    const value = source[key];
+    if (value === undefined) continue;
+    if (typeof value !== kind) throw invalidArgType(`options.${key}`, `of type ${kind}`, value);
+    if (kind === 'number') validateInt32(value, `options.${key}`, 0);
+    result[key] = value;
+  }
+  return result as T;
+}
+
+/** @internal */
+export function serverOptions(options: unknown): ToServerOptions {
+  return pick<ToServerOptions>(options, {
+    allowHalfOpen: 'boolean',
+    pauseOnConnect: 'boolean',
+    noDelay: 'boolean',
+    keepAlive: 'boolean',
+    keepAliveInitialDelay: 'number',
+    highWaterMark: 'number',
+  });
+}
+
+/** @internal */
+export function connectOptions(options: unknown): ConnectOptions {
+  return pick<ConnectOptions>(options, {
+    allowHalfOpen: 'boolean',
+    noDelay: 'boolean',
+    keepAlive: 'boolean',
+    keepAliveInitialDelay: 'number',
+    timeout: 'number',
+  });
+}
+
+/** @internal */
+export function dgramOptions(options: unknown): ToDgramOptions {
+  const picked = pick<ToDgramOptions>(options, { recvBufferSize: 'number', sendBufferSize: 'number', lookup: 'function' });
+  if (picked.recvBufferSize === 0) delete picked.recvBufferSize;
+  if (picked.sendBufferSize === 0) delete picked.sendBufferSize;
+  return picked;
+}
+
+/** Throws where Node cannot adopt a descriptor. @internal */
+export function checkPlatform(): void {
+  if (process.platform === 'win32') {
+    throw Object.assign(new Error('Node cannot adopt a socket handle on Windows: hand-offs are unavailable'), {
+      code: 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM',
+    });
+  }
+}
+
+/** Sets SO_REUSEADDR before the wildcard bind of toServer(), as Node's listeners do on Unix. @internal */
+export function reuseAddress(fd: number, on: boolean): number {
+  const before = binding.getsockoptInt(fd, SOL_SOCKET, SO_REUSEADDR);
+  binding.setsockoptInt(fd, SOL_SOCKET, SO_REUSEADDR, on ? 1 : 0);
+  return before;
+}
+
+/** A listening net.Server that owns `fd`, which is bound and listening with `backlog`. @internal */
+export function serverFromFd(fd: number, backlog: number, options: ToServerOptions): net.Server {
+  const server = new net.Server(options); // validates options; the fd is not yet involved
+  try {
+    if ((require('node:cluster') as Cluster).isWorker) {
+      // A cluster worker's listen({ fd }) sends the number to the primary,
+      // which would look it up in its own table; a handle listens here.
+      server.listen(new net.Socket({ fd, readable: false, writable: false }), backlog);
+    } else {
+      server.listen({ fd, backlog });
+    }
+  } catch (err) {
+    const handle = (server as unknown as { _handle: unknown })._handle;
+    if (handle == null) throw err;
+    server.close();
+    taken(err);
+  }
+  return server;
+}
+
+/** A net.Socket that owns `fd` and is connecting to host:port. @internal */
+export function connectFd(fd: number, host: string, port: number, options: ConnectOptions): net.Socket {
+  const { timeout, ...socketOptions } = options;
+  // manualStart: read only once connected, as a socket net.connect() makes.
+  const socket = new net.Socket({ ...socketOptions, fd, manualStart: true } as net.SocketConstructorOpts);
+  try {
+    if (timeout !== undefined) socket.setTimeout(timeout);
+    socket.connect({ host, port });
+  } catch (err) {
+    socket.destroy();
+    taken(err);
+  }
+  return socket;
+}
+
+// Node's dgram keeps its handle behind an internal symbol; the public
+// `_handle` getter emits DEP0112.
+function dgramHandle(socket: dgram.Socket): { fd?: number } | null | undefined {
+  const symbol = Object.getOwnPropertySymbols(socket).find((s) => s.description === 'state symbol');
+  if (symbol === undefined) return undefined;
+  return (socket as unknown as Record<symbol, { handle?: { fd?: number } | null }>)[symbol]?.handle;
+}
+
+/** A bound dgram.Socket that owns `fd`; IPv4 destinations are mapped when `dual`. @internal */
+export function dgramFromFd(fd: number, ipv6: boolean, dual: boolean, options: ToDgramOptions): dgram.Socket {
+  const { lookup: resolve = dns.lookup, ...rest } = options;
+  const type = ipv6 ? 'udp6' : 'udp4';
+  const family = ipv6 ? (dual ? 0 : 6) : 4;
+  // Node's udp6 handle looks every destination up with family 6, which
+  // turns 127.0.0.1 into EINVAL; map it, as .NET's Serialize does.
+  const mapped = (address: string, found: number, callback: LookupCallback): void => {
+    if (!ipv6 || found === 6) return callback(null, address, found);
+    if (dual) return callback(null, `::ffff:${address}`, 6);
+    const hint = 'an IPv4 destination needs dualMode = true on an IPv6 socket';
+    callback(new SocketError(errnoOf('EAFNOSUPPORT'), 'send', { address, hint }), address, found);
+  };
+  const lookup = (hostname: string, _options: unknown, callback: LookupCallback): void => {
+    const literal = net.isIP(hostname);
+    if (literal !== 0) return mapped(hostname, literal, callback);
+    resolve(hostname, { family }, (err, address, found) =>
+      err ? callback(err, address, found) : mapped(address, found, callback),
+    );
+  };
+  const socket = dgram.createSocket({ type, lookup, ...rest });
+  const reuse = binding.getsockoptInt(fd, SOL_SOCKET, SO_REUSEADDR);
+  const reusePort = SO_REUSEPORT === undefined ? 0 : binding.getsockoptInt(fd, SOL_SOCKET, SO_REUSEPORT);
+  try {
+    // exclusive: bind here even in a cluster worker. 'listening' is emitted
+    // synchronously inside this call: the socket comes back bound.
+    socket.bind({ fd, exclusive: true } as dgram.BindOptions);
+    // libuv's uv_udp_open turned SO_REUSEADDR (SO_REUSEPORT on the BSDs) on,
+    // which would let another socket share the port silently: put them back.
+    binding.setsockoptInt(fd, SOL_SOCKET, SO_REUSEADDR, reuse);
+    if (SO_REUSEPORT !== undefined) binding.setsockoptInt(fd, SOL_SOCKET, SO_REUSEPORT, reusePort);
+  } catch (err) {
+    if (dgramHandle(socket)?.fd !== fd) throw err;
+    socket.close();
+    taken(err);
+  }
+  return socket;
+}
+
+function targetFd(target: unknown): number {
+  if (typeof target === 'number') return validateInt32(target, 'target', 0);
+  if (target instanceof net.Server || target instanceof net.Socket) {
+    checkPlatform();
+    const fd = (target as unknown as { _handle?: { fd?: number } | null })._handle?.fd;
+    if (typeof fd !== 'number' || fd < 0) throw socketClosed();
+    return fd;
+  }
+  if (target instanceof dgram.Socket) {
+    checkPlatform();
+    const fd = dgramHandle(target)?.fd;
+    if (typeof fd !== 'number' || fd < 0) throw socketClosed();
+    return fd;
+  }
+  throw invalidArgType('target', 'a net.Server, net.Socket, dgram.Socket or file descriptor', target);
+}
+
+/**
+ * Whether a socket Node made carries IPv4 as well as IPv6: `IPV6_V6ONLY` is 0.
+ * `false` for an IPv4 socket. Lets you check what `server.listen(port)` or a
+ * `udp6` socket really ended up with.
+ *
+ * @param target - a listening `net.Server`, a connected `net.Socket`, a bound
+ *   `dgram.Socket`, or an fd.
+ * @throws Error `ERR_SOCKET_CLOSED` when the target has no open OS socket (a
+ *   server not listening or closed, a destroyed socket, a dgram socket closed
+ *   or not yet bound); SocketError for an fd that is not an IP socket.
+ * @example
+ * const server = net.createServer().listen(0);
+ * getDualMode(server); // true on Linux with net.ipv6.bindv6only = 0
+ */
+export function getDualMode(target: net.Server | net.Socket | dgram.Socket | number): boolean {
+  const fd = targetFd(target);
+  try {
+    return binding.getsockoptInt(fd, IPPROTO_IPV6, IPV6_V6ONLY) === 0;
+  } catch (err) {
+    // An IPv4 socket refuses the IPv6 level; anything else is a real error.
+    let family: number;
+    try {
+      [family] = binding.describe(fd);
+    } catch (describeErr) {
+      fromNative(describeErr);
+    }
+    if (family === AF_INET) return false;
+    if (family === AF_INET6) fromNative(err);
+    throw new SocketError(errnoOf('EAFNOSUPPORT'), 'getsockopt', { hint: `fd ${fd} is not an IPv4 or IPv6 socket` });
+  }
+}
