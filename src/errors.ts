@@ -216,8 +216,8 @@ export function badPort(name: string, value: number): CodedError<RangeError> {
 }
 
 /** @internal */
-export function socketClosed(): CodedError<Error> {
-  return coded(new Error('Socket is closed'), 'ERR_SOCKET_CLOSED');
+export function socketClosed(detail?: string): CodedError<Error> {
+  return coded(new Error(detail === undefined ? 'Socket is closed' : `Socket is closed: ${detail}`), 'ERR_SOCKET_CLOSED');
 }
 
 /** @internal */

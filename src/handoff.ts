@@ -202,17 +202,24 @@ export function dgramFromFd(fd: number, ipv6: boolean, dual: boolean, options: T
 
 function targetFd(target: unknown): number {
   if (typeof target === 'number') return validateInt32(target, 'target', 0);
-  if (target instanceof net.Server || target instanceof net.Socket) {
+  if (target instanceof net.Server) {
     checkPlatform();
     const fd = (target as unknown as { _handle?: { fd?: number } | null })._handle?.fd;
-    if (typeof fd !== 'number' || fd < 0) throw socketClosed();
-    return fd;
+    if (typeof fd === 'number' && fd >= 0) return fd;
+    // A cluster worker's server listens through the primary's socket.
+    throw socketClosed('the net.Server has no socket in this process (not listening, closed, or served by the cluster primary)');
+  }
+  if (target instanceof net.Socket) {
+    checkPlatform();
+    const fd = (target as unknown as { _handle?: { fd?: number } | null })._handle?.fd;
+    if (typeof fd === 'number' && fd >= 0) return fd;
+    throw socketClosed('the net.Socket has no open socket (destroyed, or not yet connecting)');
   }
   if (target instanceof dgram.Socket) {
     checkPlatform();
     const fd = dgramHandle(target)?.fd;
-    if (typeof fd !== 'number' || fd < 0) throw socketClosed();
-    return fd;
+    if (typeof fd === 'number' && fd >= 0) return fd;
+    throw socketClosed('the dgram.Socket has no open socket (closed, or not yet bound)');
   }
   throw invalidArgType('target', 'a net.Server, net.Socket, dgram.Socket or file descriptor', target);
 }
