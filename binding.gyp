@@ -2,7 +2,7 @@
   "targets": [{
     "target_name": "dualmode",
     "sources": ["native/dualmode.cc"],
-    "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+    "include_dirs": ["<!(node -p \"try { require('node-addon-api').include_dir } catch { 'native/node-addon-api' }\")"],
     "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
     "cflags_cc": ["-Wall", "-Wextra", "-O2"],
     "conditions": [

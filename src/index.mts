@@ -1,8 +1,6 @@
 // The ES module entry: the CommonJS build re-exported, so `import` and
 // `require` share one implementation (one addon, one set of classes).
-import dualmode from './index.js';
-
-export const {
+export {
   AddressFamily,
   NotSupportedError,
   ProtocolType,
@@ -16,5 +14,11 @@ export const {
   mapToIPv4,
   mapToIPv6,
   platform,
-} = dualmode;
+  type ConnectOptions,
+  type EndPoint,
+  type SocketErrorDetails,
+  type ToDgramOptions,
+  type ToServerOptions,
+} from './index.js';
+import dualmode from './index.js';
 export default dualmode;

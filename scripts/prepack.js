@@ -1,0 +1,21 @@
+'use strict';
+// npm pack / npm publish: compile the TypeScript, make this host's prebuild,
+// and put node-addon-api's headers in native/node-addon-api/ so that the
+// fallback compile (node-gyp-build, where no prebuild matches) needs no
+// dependency beyond node-gyp-build.
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const root = path.join(__dirname, '..');
+const run = (args) => execFileSync(process.execPath, args, { cwd: root, stdio: ['ignore', 2, 2] });
+
+run([require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json']);
+run([path.join(__dirname, 'prebuild.js'), '--host']);
+
+const source = path.dirname(require.resolve('node-addon-api/package.json'));
+const target = path.join(root, 'native', 'node-addon-api');
+fs.mkdirSync(target, { recursive: true });
+for (const file of fs.readdirSync(source)) {
+  if (file.endsWith('.h') || file === 'LICENSE.md') fs.copyFileSync(path.join(source, file), path.join(target, file));
+}
