@@ -25,19 +25,29 @@ function taken(err: unknown): never {
 
 /** Options of {@link Socket.toServer}: those of `net.createServer()`. */
 export interface ToServerOptions {
+  /** When `false` (the default), a connection ends its writable side once the readable side ends; as `net.createServer({ allowHalfOpen })`. */
   allowHalfOpen?: boolean;
+  /** Pause each incoming connection, so no data is read until `socket.resume()`; as `net.createServer({ pauseOnConnect })`. */
   pauseOnConnect?: boolean;
+  /** Disable Nagle's algorithm (`TCP_NODELAY`) on each incoming connection; as `net.createServer({ noDelay })`. */
   noDelay?: boolean;
+  /** Enable keep-alive (`SO_KEEPALIVE`) on each incoming connection, as `socket.setKeepAlive()`; as `net.createServer({ keepAlive })`. */
   keepAlive?: boolean;
+  /** Milliseconds of idle before the first keep-alive probe when `keepAlive` is set (0: the OS default); as `net.createServer({ keepAliveInitialDelay })`. */
   keepAliveInitialDelay?: number;
+  /** Overrides the readable and writable `highWaterMark` of every connection's stream; as `net.createServer({ highWaterMark })`. */
   highWaterMark?: number;
 }
 
 /** Options of {@link Socket.connect}: those of `net.connect()` that apply to an existing socket. */
 export interface ConnectOptions {
+  /** When `false` (the default), the socket ends its writable side once the readable side ends; as `net.connect({ allowHalfOpen })`. */
   allowHalfOpen?: boolean;
+  /** Disable Nagle's algorithm (`TCP_NODELAY`) once connected; as `net.connect({ noDelay })`. */
   noDelay?: boolean;
+  /** Enable keep-alive (`SO_KEEPALIVE`) once connected, as `socket.setKeepAlive()`; as `net.connect({ keepAlive })`. */
   keepAlive?: boolean;
+  /** Milliseconds of idle before the first keep-alive probe when `keepAlive` is set (0: the OS default); as `net.connect({ keepAliveInitialDelay })`. */
   keepAliveInitialDelay?: number;
   /** Milliseconds of inactivity before `'timeout'`, as `socket.setTimeout()`. */
   timeout?: number;
@@ -45,13 +55,21 @@ export interface ConnectOptions {
 
 /** Options of {@link Socket.toDgram}: those of `dgram.createSocket()` that apply to a bound socket. */
 export interface ToDgramOptions {
+  /** The receive buffer size in bytes (`SO_RCVBUF`), set once bound; 0 keeps the current size. As `dgram.createSocket({ recvBufferSize })`. */
   recvBufferSize?: number;
+  /** The send buffer size in bytes (`SO_SNDBUF`), set once bound; 0 keeps the current size. As `dgram.createSocket({ sendBufferSize })`. */
   sendBufferSize?: number;
   /** A resolver for host names, as `dgram.createSocket({ lookup })`; IPv4 results are mapped on a dual-mode socket. */
   lookup?: (hostname: string, options: { family?: number }, callback: LookupCallback) => void;
 }
 
-type LookupCallback = (err: Error | null, address: string, family: number) => void;
+/**
+ * The callback a {@link ToDgramOptions.lookup} resolver calls, as `dns.lookup()`'s:
+ * an error or `null`, then the address found and its family (4 or 6).
+ *
+ * @inline
+ */
+export type LookupCallback = (err: Error | null, address: string, family: number) => void;
 
 /** Copies the named keys of a user object after checking their types; reads each once. */
 function pick<T extends object>(
@@ -121,11 +139,18 @@ export function reuseAddress(fd: number, on: boolean): number {
 /** A listening net.Server that owns `fd`, which is bound and listening with `backlog`. @internal */
 export function serverFromFd(fd: number, backlog: number, options: ToServerOptions): net.Server {
   const server = new net.Server(options); // validates options; the fd is not yet involved
+  const cluster = require('node:cluster') as Cluster;
   try {
-    if ((require('node:cluster') as Cluster).isWorker) {
+    if (cluster.isWorker) {
       // A cluster worker's listen({ fd }) sends the number to the primary,
       // which would look it up in its own table; a handle listens here.
       server.listen(new net.Socket({ fd, readable: false, writable: false }), backlog);
+      // Such a server is the worker's own, so worker.disconnect() would not
+      // close it as it closes servers shared through the primary: do that.
+      const worker = cluster.worker!;
+      const close = () => server.close();
+      worker.once('disconnect', close);
+      server.once('close', () => worker.off('disconnect', close));
     } else {
       server.listen({ fd, backlog });
     }
