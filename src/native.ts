@@ -5,8 +5,11 @@ import path = require('node:path');
 
 /** A socket address in the shape of Node's `server.address()`. */
 export interface EndPoint {
+  /** The IP address as text: `'127.0.0.1'`, `'::'`; an IPv4 peer of a dual-mode socket shows as `'::ffff:a.b.c.d'`. */
   address: string;
+  /** The address family: `'IPv6'` for every address of an IPv6 socket, IPv4-mapped ones included. */
   family: 'IPv4' | 'IPv6';
+  /** The port number, 0–65535. */
   port: number;
 }
 

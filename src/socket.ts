@@ -285,6 +285,7 @@ export class Socket implements Disposable {
     }
   }
 
+  /** Sets `IPV6_V6ONLY = value ? 0 : 1`, before `bind`; see the getter. */
   set dualMode(value: boolean) {
     if (this.#family !== AddressFamily.InterNetworkV6) throw new NotSupportedError();
     const fd = this.#open();
