@@ -277,6 +277,16 @@ Napi::Value PeerAddress(const Napi::CallbackInfo& info) {
   return EndPoint(info.Env(), address, "getpeername");
 }
 
+// dupAbove(fd, minimum) -> a close-on-exec copy numbered minimum or above.
+Napi::Value Duplicate(const Napi::CallbackInfo& info) {
+  int32_t fd, minimum;
+  if (!GetInt(info, 0, &fd) || !GetInt(info, 1, &minimum)) return info.Env().Undefined();
+  int copy;
+  int err = platform::Duplicate(fd, minimum, &copy);
+  if (err != 0) return ThrowSystemError(info.Env(), err, "fcntl");
+  return Int(info.Env(), copy);
+}
+
 // describe(fd) -> [family, type, protocol] of an open socket.
 Napi::Value Describe(const Napi::CallbackInfo& info) {
   int32_t fd;
@@ -312,6 +322,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("getsockname", Napi::Function::New<LocalAddress>(env, "getsockname"));
   exports.Set("getpeername", Napi::Function::New<PeerAddress>(env, "getpeername"));
   exports.Set("describe", Napi::Function::New<Describe>(env, "describe"));
+  exports.Set("dupAbove", Napi::Function::New<Duplicate>(env, "dupAbove"));
   return exports;
 }
 

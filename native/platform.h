@@ -34,6 +34,8 @@ int LocalAddress(int fd, sockaddr_storage* address, int* length);
 int PeerAddress(int fd, sockaddr_storage* address, int* length);
 // The family, type and protocol of an open socket (for adopting an fd).
 int Describe(int fd, int* family, int* type, int* protocol);
+// A close-on-exec duplicate of `fd` numbered `minimum` or above.
+int Duplicate(int fd, int minimum, int* copy);
 // The scope id an IPv6 zone ("eth0", "2") names, 0 when it names none.
 unsigned int ScopeId(const char* zone);
 

@@ -155,6 +155,13 @@ int Describe(int fd, int* family, int* type, int* protocol) {
 #endif
 }
 
+int Duplicate(int fd, int minimum, int* copy) {
+  int result = fcntl(fd, F_DUPFD_CLOEXEC, minimum);
+  if (result < 0) return Fail();
+  *copy = result;
+  return 0;
+}
+
 unsigned int ScopeId(const char* zone) {
   unsigned int id = if_nametoindex(zone);
   if (id != 0) return id;

@@ -108,6 +108,10 @@ int Describe(int fd, int* family, int* type, int* protocol) {
   return 0;
 }
 
+int Duplicate(int, int, int*) {
+  return UV_ENOTSUP;  // only the hand-offs need it, and they are Unix-only
+}
+
 unsigned int ScopeId(const char* zone) {
   // Windows zones are interface indexes.
   char* end;

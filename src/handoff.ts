@@ -152,7 +152,8 @@ export function serverFromFd(fd: number, backlog: number, options: ToServerOptio
       worker.once('disconnect', close);
       server.once('close', () => worker.off('disconnect', close));
     } else {
-      server.listen({ fd, backlog });
+      // Node takes the backlog of listen({ fd }) from the second argument.
+      server.listen({ fd }, backlog);
     }
   } catch (err) {
     const handle = (server as unknown as { _handle: unknown })._handle;
@@ -209,19 +210,33 @@ export function dgramFromFd(fd: number, ipv6: boolean, dual: boolean, options: T
   const socket = dgram.createSocket({ type, lookup, ...rest });
   const reuse = binding.getsockoptInt(fd, SOL_SOCKET, SO_REUSEADDR);
   const reusePort = SO_REUSEPORT === undefined ? 0 : binding.getsockoptInt(fd, SOL_SOCKET, SO_REUSEPORT);
+  // Node's bind({ fd }) ignores descriptor 0 (it reads as "no fd"): hand over
+  // a copy numbered 3 or above, and close 0 once Node owns the copy.
+  let handed = fd;
+  if (fd === 0) {
+    try {
+      handed = binding.dupAbove(fd, 3);
+    } catch (err) {
+      fromNative(err);
+    }
+  }
   try {
     // exclusive: bind here even in a cluster worker. 'listening' is emitted
     // synchronously inside this call: the socket comes back bound.
-    socket.bind({ fd, exclusive: true } as dgram.BindOptions);
+    socket.bind({ fd: handed, exclusive: true } as dgram.BindOptions);
     // libuv's uv_udp_open turned SO_REUSEADDR (SO_REUSEPORT on the BSDs) on,
     // which would let another socket share the port silently: put them back.
-    binding.setsockoptInt(fd, SOL_SOCKET, SO_REUSEADDR, reuse);
-    if (SO_REUSEPORT !== undefined) binding.setsockoptInt(fd, SOL_SOCKET, SO_REUSEPORT, reusePort);
+    binding.setsockoptInt(handed, SOL_SOCKET, SO_REUSEADDR, reuse);
+    if (SO_REUSEPORT !== undefined) binding.setsockoptInt(handed, SOL_SOCKET, SO_REUSEPORT, reusePort);
   } catch (err) {
-    if (dgramHandle(socket)?.fd !== fd) throw err;
-    socket.close();
+    const nodeOwnsIt = dgramHandle(socket)?.fd === handed;
+    if (nodeOwnsIt) socket.close();
+    else if (handed !== fd) binding.close(handed);
+    if (!nodeOwnsIt) throw err;
+    if (handed !== fd) binding.close(fd);
     taken(err);
   }
+  if (handed !== fd) binding.close(fd);
   return socket;
 }
 

@@ -28,6 +28,7 @@ export interface Binding {
   getsockname(fd: number): EndPoint;
   getpeername(fd: number): EndPoint;
   describe(fd: number): [family: number, type: number, protocol: number];
+  dupAbove(fd: number, minimum: number): number;
 }
 
 const load: (dir: string) => unknown = require('node-gyp-build');

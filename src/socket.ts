@@ -67,6 +67,20 @@ const MAX_OPTION_BYTES = 65536;
 // module can adopt a descriptor.
 const kAdopt = Symbol('dualmode.adopt');
 
+// A Socket collected while it still owns its descriptor closes it, with a
+// warning, as Node's FileHandle does. A closed, detached or handed-off Socket
+// is unregistered, so the registry never touches a descriptor given up.
+const owned = new FinalizationRegistry<number>((fd) => {
+  try {
+    binding.close(fd);
+  } catch {
+    // already gone: nothing to release
+  }
+  process.emitWarning(`Closing socket ${fd} on garbage collection: close() every Socket you create`, {
+    code: 'DUALMODE_SOCKET_GC',
+  });
+});
+
 let supportsIPv4: boolean | undefined;
 let supportsIPv6: boolean | undefined;
 
@@ -133,6 +147,7 @@ export class Socket implements Disposable {
   constructor(...args: unknown[]) {
     if (args[0] === kAdopt) {
       [, this.#fd, this.#family, this.#type, this.#protocol] = args as [symbol, number, AddressFamily, SocketType, number];
+      owned.register(this, this.#fd, this);
       return;
     }
     if (args.length < 2) throw missingArgs(['socketType', 'protocolType']);
@@ -168,6 +183,7 @@ export class Socket implements Disposable {
         fromNative(err);
       }
     }
+    owned.register(this, this.#fd, this);
   }
 
   /**
@@ -591,8 +607,7 @@ export class Socket implements Disposable {
   close(): void {
     if (this.#state !== OPEN) return;
     const fd = this.#fd;
-    this.#state = CLOSED;
-    this.#fd = -1;
+    this.#forget(CLOSED);
     try {
       binding.close(fd);
     } catch {
@@ -605,11 +620,17 @@ export class Socket implements Disposable {
     this.close();
   }
 
+  /** Gives up the descriptor: closed by us, or handed to someone else. */
+  #forget(state: typeof CLOSED | typeof DETACHED): void {
+    owned.unregister(this);
+    this.#state = state;
+    this.#fd = -1;
+  }
+
   /** Marks the descriptor as handed to `owner`. */
   #release(owner: string): void {
-    this.#state = DETACHED;
+    this.#forget(DETACHED);
     this.#owner = owner;
-    this.#fd = -1;
   }
 
   // Runs a hand-off. On success the Socket is detached; if it throws after
@@ -620,10 +641,7 @@ export class Socket implements Disposable {
     try {
       result = adopt();
     } catch (err) {
-      if (err !== null && typeof err === 'object' && kFdTaken in err) {
-        this.#state = CLOSED;
-        this.#fd = -1;
-      }
+      if (err !== null && typeof err === 'object' && kFdTaken in err) this.#forget(CLOSED);
       throw err;
     }
     this.#release(owner);
