@@ -194,10 +194,13 @@ export function dgramFromFd(fd: number, ipv6: boolean, dual: boolean, options: T
   const family = ipv6 ? (dual ? 0 : 6) : 4;
   // Node's udp6 handle looks every destination up with family 6, which
   // turns 127.0.0.1 into EINVAL; map it, as .NET's Serialize does.
+  // As bind() and connect() do (API §3.3): the wrong family is EAFNOSUPPORT.
   const mapped = (address: string, found: number, callback: LookupCallback): void => {
-    if (!ipv6 || found === 6) return callback(null, address, found);
-    if (dual) return callback(null, `::ffff:${address}`, 6);
-    const hint = 'an IPv4 destination needs dualMode = true on an IPv6 socket';
+    if (ipv6 ? found === 6 : found === 4) return callback(null, address, found);
+    if (ipv6 && dual) return callback(null, `::ffff:${address}`, 6);
+    const hint = ipv6
+      ? 'an IPv4 destination needs dualMode = true on an IPv6 socket'
+      : 'an IPv4 socket cannot reach an IPv6 address';
     callback(new SocketError(errnoOf('EAFNOSUPPORT'), 'send', { address, hint }), address, found);
   };
   const lookup = (hostname: string, _options: unknown, callback: LookupCallback): void => {
