@@ -4,6 +4,11 @@
 // process. Every failure throws an Error shaped like Node's own system
 // errors: `code` ('EINVAL'), `errno` (negative, as Node reports it) and
 // `syscall`. All OS differences live behind platform.h.
+//
+// The functions are plain napi_callbacks: one napi_get_cb_info into a stack
+// array and one napi_get_value_int32 per argument, no wrapper objects, so a
+// call costs what a bare addon's does. node-addon-api registers the module
+// and builds the constant table.
 #include <napi.h>
 
 #include <cstdio>
@@ -15,38 +20,40 @@ namespace dualmode {
 namespace {
 
 constexpr size_t kMaxAddress = 64;  // an IPv6 literal with a zone name fits
+constexpr size_t kMaxOptionBytes = 65536;
+constexpr char kZoneCharacters[] =
+    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.:-";
+
+bool ExceptionPending(napi_env env) {
+  bool pending = true;
+  napi_is_exception_pending(env, &pending);
+  return pending;
+}
 
 // Throws `message` with `code` as a TypeError, unless an exception is
 // already pending (throwing over it would abort the process).
-Napi::Value ThrowTypeError(Napi::Env env, const char* code, const char* message) {
-  if (!env.IsExceptionPending()) {
-    napi_value error;
-    napi_value code_value;
-    napi_value message_value;
-    if (napi_create_string_utf8(env, code, NAPI_AUTO_LENGTH, &code_value) == napi_ok &&
-        napi_create_string_utf8(env, message, NAPI_AUTO_LENGTH, &message_value) == napi_ok &&
-        napi_create_type_error(env, code_value, message_value, &error) == napi_ok) {
-      napi_throw(env, error);
-    }
+napi_value ThrowTypeError(napi_env env, const char* code, const char* message) {
+  if (ExceptionPending(env)) return nullptr;
+  napi_value error, code_value, message_value;
+  if (napi_create_string_utf8(env, code, NAPI_AUTO_LENGTH, &code_value) == napi_ok &&
+      napi_create_string_utf8(env, message, NAPI_AUTO_LENGTH, &message_value) == napi_ok &&
+      napi_create_type_error(env, code_value, message_value, &error) == napi_ok) {
+    napi_throw(env, error);
   }
-  return env.Undefined();
+  return nullptr;
 }
 
 // Throws Node's system-error shape for libuv error code `err`:
 // message "<syscall> <CODE>: <description>", errno, code and syscall.
-Napi::Value ThrowSystemError(Napi::Env env, int err, const char* syscall) {
-  if (env.IsExceptionPending()) return env.Undefined();
+napi_value ThrowSystemError(napi_env env, int err, const char* syscall) {
+  if (ExceptionPending(env)) return nullptr;
   char name[32];
   char description[128];
   char message[256];
   uv_err_name_r(err, name, sizeof(name));
   uv_strerror_r(err, description, sizeof(description));
   snprintf(message, sizeof(message), "%s %s: %s", syscall, name, description);
-  napi_value error;
-  napi_value code_value;
-  napi_value message_value;
-  napi_value errno_value;
-  napi_value syscall_value;
+  napi_value error, code_value, message_value, errno_value, syscall_value;
   if (napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &code_value) != napi_ok ||
       napi_create_string_utf8(env, message, NAPI_AUTO_LENGTH, &message_value) != napi_ok ||
       napi_create_error(env, code_value, message_value, &error) != napi_ok ||
@@ -57,44 +64,55 @@ Napi::Value ThrowSystemError(Napi::Env env, int err, const char* syscall) {
     return ThrowTypeError(env, "ERR_INTERNAL_ASSERTION", "could not create a system error");
   }
   napi_throw(env, error);
-  return env.Undefined();
+  return nullptr;
 }
 
-bool GetInt(const Napi::CallbackInfo& info, size_t index, int32_t* out) {
-  if (napi_get_value_int32(info.Env(), info[index], out) == napi_ok) return true;
-  ThrowTypeError(info.Env(), "ERR_INVALID_ARG_TYPE", "argument must be of type number");
-  return false;
+// Reads N int32 arguments; `rest`, when given, receives argument N.
+template <size_t N>
+bool Args(napi_env env, napi_callback_info info, int32_t (&out)[N], napi_value* rest = nullptr) {
+  napi_value argv[N + 1];
+  size_t argc = N + 1;
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return false;
+  for (size_t i = 0; i < N; i++) {
+    if (napi_get_value_int32(env, argv[i], &out[i]) != napi_ok) {
+      ThrowTypeError(env, "ERR_INVALID_ARG_TYPE", "argument must be of type number");
+      return false;
+    }
+  }
+  if (rest != nullptr) *rest = argv[N];
+  return true;
 }
 
-// The bytes of a Uint8Array argument, read without touching its buffer
-// object (safe for SharedArrayBuffer-backed and detached views).
-bool GetBytes(const Napi::CallbackInfo& info, size_t index, void** data, size_t* length) {
-  napi_env env = info.Env();
+napi_value Int(napi_env env, int32_t value) {
+  napi_value result = nullptr;
+  napi_create_int32(env, value, &result);
+  return result;
+}
+
+// The bytes of a Uint8Array, read without touching its buffer object (safe
+// for SharedArrayBuffer-backed and detached views).
+bool Bytes(napi_env env, napi_value value, void** data, size_t* length) {
   bool is_typed_array = false;
   napi_typedarray_type type;
-  if (napi_is_typedarray(env, info[index], &is_typed_array) != napi_ok || !is_typed_array ||
-      napi_get_typedarray_info(env, info[index], &type, length, data, nullptr, nullptr) !=
-          napi_ok ||
+  if (napi_is_typedarray(env, value, &is_typed_array) != napi_ok || !is_typed_array ||
+      napi_get_typedarray_info(env, value, &type, length, data, nullptr, nullptr) != napi_ok ||
       type != napi_uint8_array || (*data == nullptr && *length != 0)) {
     ThrowTypeError(env, "ERR_INVALID_ARG_TYPE", "argument must be a Uint8Array");
+    return false;
+  }
+  if (*length > kMaxOptionBytes) {
+    ThrowTypeError(env, "ERR_OUT_OF_RANGE", "buffer too large");
     return false;
   }
   return true;
 }
 
-Napi::Value Int(Napi::Env env, int32_t value) {
-  napi_value result;
-  napi_create_int32(env, value, &result);
-  return Napi::Value(env, result);
-}
-
 // Parses "a.b.c.d", "x::y" or "fe80::1%eth0" and `port` into `address`.
-bool ParseAddress(const Napi::CallbackInfo& info, size_t index, int32_t port,
-                  sockaddr_storage* address, int* length) {
-  napi_env env = info.Env();
+bool ParseAddress(napi_env env, napi_value value, int32_t port, sockaddr_storage* address,
+                  int* length) {
   char text[kMaxAddress];
   size_t text_length = 0;
-  if (napi_get_value_string_utf8(env, info[index], text, sizeof(text), &text_length) != napi_ok) {
+  if (napi_get_value_string_utf8(env, value, text, sizeof(text), &text_length) != napi_ok) {
     ThrowTypeError(env, "ERR_INVALID_ARG_TYPE", "address must be of type string");
     return false;
   }
@@ -103,8 +121,12 @@ bool ParseAddress(const Napi::CallbackInfo& info, size_t index, int32_t port,
   if (ok && strchr(text, ':') != nullptr) {
     sockaddr_in6* in6 = reinterpret_cast<sockaddr_in6*>(address);
     char* zone = strchr(text, '%');
-    if (zone != nullptr) *zone++ = '\0';
-    ok = uv_inet_pton(AF_INET6, text, &in6->sin6_addr) == 0;
+    if (zone != nullptr) {
+      *zone++ = '\0';
+      // As Node's net.isIPv6: a zone is one or more of [0-9A-Za-z.:-].
+      ok = *zone != '\0' && strspn(zone, kZoneCharacters) == strlen(zone);
+    }
+    ok = ok && uv_inet_pton(AF_INET6, text, &in6->sin6_addr) == 0;
     in6->sin6_family = AF_INET6;
     in6->sin6_port = htons(static_cast<uint16_t>(port));
     in6->sin6_scope_id = zone != nullptr ? platform::ScopeId(zone) : 0;
@@ -120,11 +142,16 @@ bool ParseAddress(const Napi::CallbackInfo& info, size_t index, int32_t port,
   return ok;
 }
 
+int PortOf(const sockaddr_storage& address) {
+  if (address.ss_family == AF_INET6) return ntohs(reinterpret_cast<const sockaddr_in6&>(address).sin6_port);
+  if (address.ss_family == AF_INET) return ntohs(reinterpret_cast<const sockaddr_in&>(address).sin_port);
+  return 0;
+}
+
 // { address, family, port } in the shape of Node's server.address();
 // link-local IPv6 addresses carry their zone, as Node writes them.
-Napi::Value EndPoint(Napi::Env env, const sockaddr_storage& address, const char* syscall) {
+napi_value EndPoint(napi_env env, const sockaddr_storage& address, const char* syscall) {
   char text[kMaxAddress];
-  int port;
   const char* family;
   if (address.ss_family == AF_INET6) {
     const sockaddr_in6& in6 = reinterpret_cast<const sockaddr_in6&>(address);
@@ -133,171 +160,178 @@ Napi::Value EndPoint(Napi::Env env, const sockaddr_storage& address, const char*
       size_t used = strlen(text);
       size_t zone_size = sizeof(text) - used - 1;
       text[used] = '%';
-      if (uv_if_indextoiid(in6.sin6_scope_id, text + used + 1, &zone_size) != 0)
-        text[used] = '\0';
+      if (uv_if_indextoiid(in6.sin6_scope_id, text + used + 1, &zone_size) != 0) text[used] = '\0';
     }
-    port = ntohs(in6.sin6_port);
     family = "IPv6";
   } else if (address.ss_family == AF_INET) {
-    const sockaddr_in& in = reinterpret_cast<const sockaddr_in&>(address);
-    uv_ip4_name(&in, text, sizeof(text));
-    port = ntohs(in.sin_port);
+    uv_ip4_name(&reinterpret_cast<const sockaddr_in&>(address), text, sizeof(text));
     family = "IPv4";
   } else {
     return ThrowSystemError(env, UV_EAFNOSUPPORT, syscall);
   }
-  Napi::Object result = Napi::Object::New(env);
-  result.Set("address", Napi::String::New(env, text));
-  result.Set("family", Napi::String::New(env, family));
-  result.Set("port", Int(env, port));
+  napi_value result, address_value, family_value;
+  if (napi_create_object(env, &result) != napi_ok ||
+      napi_create_string_utf8(env, text, NAPI_AUTO_LENGTH, &address_value) != napi_ok ||
+      napi_create_string_utf8(env, family, NAPI_AUTO_LENGTH, &family_value) != napi_ok ||
+      napi_set_named_property(env, result, "address", address_value) != napi_ok ||
+      napi_set_named_property(env, result, "family", family_value) != napi_ok ||
+      napi_set_named_property(env, result, "port", Int(env, PortOf(address))) != napi_ok) {
+    return nullptr;
+  }
   return result;
 }
 
 // socket(family, type, protocol) -> fd, close-on-exec.
-Napi::Value Socket(const Napi::CallbackInfo& info) {
-  int32_t family, type, protocol;
-  if (!GetInt(info, 0, &family) || !GetInt(info, 1, &type) || !GetInt(info, 2, &protocol))
-    return info.Env().Undefined();
+napi_value Socket(napi_env env, napi_callback_info info) {
+  int32_t a[3];
+  if (!Args(env, info, a)) return nullptr;
   int fd;
-  int err = platform::OpenSocket(family, type, protocol, &fd);
-  if (err != 0) return ThrowSystemError(info.Env(), err, "socket");
-  return Int(info.Env(), fd);
+  int err = platform::OpenSocket(a[0], a[1], a[2], &fd);
+  if (err != 0) return ThrowSystemError(env, err, "socket");
+  return Int(env, fd);
 }
 
 // probe(family) -> 0, or the error code socket(family, SOCK_DGRAM, 0) gave.
-Napi::Value Probe(const Napi::CallbackInfo& info) {
-  int32_t family;
-  if (!GetInt(info, 0, &family)) return info.Env().Undefined();
+napi_value Probe(napi_env env, napi_callback_info info) {
+  int32_t a[1];
+  if (!Args(env, info, a)) return nullptr;
   int fd;
-  int err = platform::OpenSocket(family, SOCK_DGRAM, 0, &fd);
+  int err = platform::OpenSocket(a[0], SOCK_DGRAM, 0, &fd);
   if (err == 0) platform::CloseSocket(fd);
-  return Int(info.Env(), err);
+  return Int(env, err);
 }
 
-Napi::Value Close(const Napi::CallbackInfo& info) {
-  int32_t fd;
-  if (!GetInt(info, 0, &fd)) return info.Env().Undefined();
-  int err = platform::CloseSocket(fd);
-  if (err != 0) return ThrowSystemError(info.Env(), err, "close");
-  return info.Env().Undefined();
+// close(fd)
+napi_value Close(napi_env env, napi_callback_info info) {
+  int32_t a[1];
+  if (!Args(env, info, a)) return nullptr;
+  int err = platform::CloseSocket(a[0]);
+  if (err != 0) return ThrowSystemError(env, err, "close");
+  return nullptr;
 }
 
 // getsockoptInt(fd, level, name) -> int
-Napi::Value GetOptionInt(const Napi::CallbackInfo& info) {
-  int32_t fd, level, name;
-  if (!GetInt(info, 0, &fd) || !GetInt(info, 1, &level) || !GetInt(info, 2, &name))
-    return info.Env().Undefined();
+napi_value GetOptionInt(napi_env env, napi_callback_info info) {
+  int32_t a[3];
+  if (!Args(env, info, a)) return nullptr;
   int value = 0;
   int length = sizeof(value);
-  int err = platform::GetOption(fd, level, name, &value, &length);
-  if (err != 0) return ThrowSystemError(info.Env(), err, "getsockopt");
-  return Int(info.Env(), value);
+  int err = platform::GetOption(a[0], a[1], a[2], &value, &length);
+  if (err != 0) return ThrowSystemError(env, err, "getsockopt");
+  return Int(env, value);
 }
 
 // setsockoptInt(fd, level, name, value)
-Napi::Value SetOptionInt(const Napi::CallbackInfo& info) {
-  int32_t fd, level, name, value;
-  if (!GetInt(info, 0, &fd) || !GetInt(info, 1, &level) || !GetInt(info, 2, &name) ||
-      !GetInt(info, 3, &value))
-    return info.Env().Undefined();
-  int err = platform::SetOption(fd, level, name, &value, sizeof(value));
-  if (err != 0) return ThrowSystemError(info.Env(), err, "setsockopt");
-  return info.Env().Undefined();
+napi_value SetOptionInt(napi_env env, napi_callback_info info) {
+  int32_t a[4];
+  if (!Args(env, info, a)) return nullptr;
+  int err = platform::SetOption(a[0], a[1], a[2], &a[3], sizeof(a[3]));
+  if (err != 0) return ThrowSystemError(env, err, "setsockopt");
+  return nullptr;
 }
 
 // getsockopt(fd, level, name, bytes) -> number of bytes written
-Napi::Value GetOptionBytes(const Napi::CallbackInfo& info) {
-  int32_t fd, level, name;
+napi_value GetOptionBytes(napi_env env, napi_callback_info info) {
+  int32_t a[3];
+  napi_value buffer;
   void* data;
   size_t size;
-  if (!GetInt(info, 0, &fd) || !GetInt(info, 1, &level) || !GetInt(info, 2, &name) ||
-      !GetBytes(info, 3, &data, &size))
-    return info.Env().Undefined();
-  if (size > 65536) return ThrowTypeError(info.Env(), "ERR_OUT_OF_RANGE", "buffer too large");
+  if (!Args(env, info, a, &buffer) || !Bytes(env, buffer, &data, &size)) return nullptr;
   int length = static_cast<int>(size);
-  int err = platform::GetOption(fd, level, name, data, &length);
-  if (err != 0) return ThrowSystemError(info.Env(), err, "getsockopt");
-  return Int(info.Env(), length);
+  int err = platform::GetOption(a[0], a[1], a[2], data, &length);
+  if (err != 0) return ThrowSystemError(env, err, "getsockopt");
+  return Int(env, length);
 }
 
 // setsockopt(fd, level, name, bytes)
-Napi::Value SetOptionBytes(const Napi::CallbackInfo& info) {
-  int32_t fd, level, name;
+napi_value SetOptionBytes(napi_env env, napi_callback_info info) {
+  int32_t a[3];
+  napi_value buffer;
   void* data;
   size_t size;
-  if (!GetInt(info, 0, &fd) || !GetInt(info, 1, &level) || !GetInt(info, 2, &name) ||
-      !GetBytes(info, 3, &data, &size))
-    return info.Env().Undefined();
-  if (size > 65536) return ThrowTypeError(info.Env(), "ERR_OUT_OF_RANGE", "buffer too large");
-  int err = platform::SetOption(fd, level, name, data, static_cast<int>(size));
-  if (err != 0) return ThrowSystemError(info.Env(), err, "setsockopt");
-  return info.Env().Undefined();
+  if (!Args(env, info, a, &buffer) || !Bytes(env, buffer, &data, &size)) return nullptr;
+  int err = platform::SetOption(a[0], a[1], a[2], data, static_cast<int>(size));
+  if (err != 0) return ThrowSystemError(env, err, "setsockopt");
+  return nullptr;
 }
 
-// bind(fd, address, port): the address family follows the literal.
-Napi::Value Bind(const Napi::CallbackInfo& info) {
-  int32_t fd, port;
+// bind(fd, port, address): the address family follows the literal.
+napi_value Bind(napi_env env, napi_callback_info info) {
+  int32_t a[2];
+  napi_value text;
   sockaddr_storage address;
   int length;
-  if (!GetInt(info, 0, &fd) || !GetInt(info, 2, &port) ||
-      !ParseAddress(info, 1, port, &address, &length))
-    return info.Env().Undefined();
-  int err = platform::Bind(fd, reinterpret_cast<const sockaddr*>(&address), length);
-  if (err != 0) return ThrowSystemError(info.Env(), err, "bind");
-  return info.Env().Undefined();
+  if (!Args(env, info, a, &text) || !ParseAddress(env, text, a[1], &address, &length))
+    return nullptr;
+  int err = platform::Bind(a[0], reinterpret_cast<const sockaddr*>(&address), length);
+  if (err != 0) return ThrowSystemError(env, err, "bind");
+  return nullptr;
 }
 
-Napi::Value Listen(const Napi::CallbackInfo& info) {
-  int32_t fd, backlog;
-  if (!GetInt(info, 0, &fd) || !GetInt(info, 1, &backlog)) return info.Env().Undefined();
-  int err = platform::Listen(fd, backlog);
-  if (err != 0) return ThrowSystemError(info.Env(), err, "listen");
-  return info.Env().Undefined();
+// listen(fd, backlog)
+napi_value Listen(napi_env env, napi_callback_info info) {
+  int32_t a[2];
+  if (!Args(env, info, a)) return nullptr;
+  int err = platform::Listen(a[0], a[1]);
+  if (err != 0) return ThrowSystemError(env, err, "listen");
+  return nullptr;
+}
+
+// localPort(fd) -> the getsockname port, 0 while unbound.
+napi_value LocalPort(napi_env env, napi_callback_info info) {
+  int32_t a[1];
+  if (!Args(env, info, a)) return nullptr;
+  sockaddr_storage address;
+  int length;
+  int err = platform::LocalAddress(a[0], &address, &length);
+  if (err != 0) return ThrowSystemError(env, err, "getsockname");
+  return Int(env, PortOf(address));
 }
 
 // getsockname(fd) -> { address, family, port }
-Napi::Value LocalAddress(const Napi::CallbackInfo& info) {
-  int32_t fd;
-  if (!GetInt(info, 0, &fd)) return info.Env().Undefined();
+napi_value LocalAddress(napi_env env, napi_callback_info info) {
+  int32_t a[1];
+  if (!Args(env, info, a)) return nullptr;
   sockaddr_storage address;
   int length;
-  int err = platform::LocalAddress(fd, &address, &length);
-  if (err != 0) return ThrowSystemError(info.Env(), err, "getsockname");
-  return EndPoint(info.Env(), address, "getsockname");
+  int err = platform::LocalAddress(a[0], &address, &length);
+  if (err != 0) return ThrowSystemError(env, err, "getsockname");
+  return EndPoint(env, address, "getsockname");
 }
 
 // getpeername(fd) -> { address, family, port }
-Napi::Value PeerAddress(const Napi::CallbackInfo& info) {
-  int32_t fd;
-  if (!GetInt(info, 0, &fd)) return info.Env().Undefined();
+napi_value PeerAddress(napi_env env, napi_callback_info info) {
+  int32_t a[1];
+  if (!Args(env, info, a)) return nullptr;
   sockaddr_storage address;
   int length;
-  int err = platform::PeerAddress(fd, &address, &length);
-  if (err != 0) return ThrowSystemError(info.Env(), err, "getpeername");
-  return EndPoint(info.Env(), address, "getpeername");
+  int err = platform::PeerAddress(a[0], &address, &length);
+  if (err != 0) return ThrowSystemError(env, err, "getpeername");
+  return EndPoint(env, address, "getpeername");
 }
 
 // dupAbove(fd, minimum) -> a close-on-exec copy numbered minimum or above.
-Napi::Value Duplicate(const Napi::CallbackInfo& info) {
-  int32_t fd, minimum;
-  if (!GetInt(info, 0, &fd) || !GetInt(info, 1, &minimum)) return info.Env().Undefined();
+napi_value Duplicate(napi_env env, napi_callback_info info) {
+  int32_t a[2];
+  if (!Args(env, info, a)) return nullptr;
   int copy;
-  int err = platform::Duplicate(fd, minimum, &copy);
-  if (err != 0) return ThrowSystemError(info.Env(), err, "fcntl");
-  return Int(info.Env(), copy);
+  int err = platform::Duplicate(a[0], a[1], &copy);
+  if (err != 0) return ThrowSystemError(env, err, "fcntl");
+  return Int(env, copy);
 }
 
 // describe(fd) -> [family, type, protocol] of an open socket.
-Napi::Value Describe(const Napi::CallbackInfo& info) {
-  int32_t fd;
-  if (!GetInt(info, 0, &fd)) return info.Env().Undefined();
-  int family, type, protocol;
-  int err = platform::Describe(fd, &family, &type, &protocol);
-  if (err != 0) return ThrowSystemError(info.Env(), err, "getsockopt");
-  Napi::Array result = Napi::Array::New(info.Env(), 3);
-  result.Set(0u, Int(info.Env(), family));
-  result.Set(1u, Int(info.Env(), type));
-  result.Set(2u, Int(info.Env(), protocol));
+napi_value Describe(napi_env env, napi_callback_info info) {
+  int32_t a[1];
+  if (!Args(env, info, a)) return nullptr;
+  int values[3];
+  int err = platform::Describe(a[0], &values[0], &values[1], &values[2]);
+  if (err != 0) return ThrowSystemError(env, err, "getsockopt");
+  napi_value result;
+  if (napi_create_array_with_length(env, 3, &result) != napi_ok) return nullptr;
+  for (uint32_t i = 0; i < 3; i++) {
+    if (napi_set_element(env, result, i, Int(env, values[i])) != napi_ok) return nullptr;
+  }
   return result;
 }
 
@@ -308,21 +342,27 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   using namespace dualmode;
   Napi::Object constants = Napi::Object::New(env);
   for (size_t i = 0; i < platform::kConstantCount; i++)
-    constants.Set(platform::kConstants[i].name, Int(env, platform::kConstants[i].value));
+    constants.Set(platform::kConstants[i].name, platform::kConstants[i].value);
   exports.Set("constants", constants);
-  exports.Set("socket", Napi::Function::New<Socket>(env, "socket"));
-  exports.Set("probe", Napi::Function::New<Probe>(env, "probe"));
-  exports.Set("close", Napi::Function::New<Close>(env, "close"));
-  exports.Set("getsockoptInt", Napi::Function::New<GetOptionInt>(env, "getsockoptInt"));
-  exports.Set("setsockoptInt", Napi::Function::New<SetOptionInt>(env, "setsockoptInt"));
-  exports.Set("getsockopt", Napi::Function::New<GetOptionBytes>(env, "getsockopt"));
-  exports.Set("setsockopt", Napi::Function::New<SetOptionBytes>(env, "setsockopt"));
-  exports.Set("bind", Napi::Function::New<Bind>(env, "bind"));
-  exports.Set("listen", Napi::Function::New<Listen>(env, "listen"));
-  exports.Set("getsockname", Napi::Function::New<LocalAddress>(env, "getsockname"));
-  exports.Set("getpeername", Napi::Function::New<PeerAddress>(env, "getpeername"));
-  exports.Set("describe", Napi::Function::New<Describe>(env, "describe"));
-  exports.Set("dupAbove", Napi::Function::New<Duplicate>(env, "dupAbove"));
+  const struct {
+    const char* name;
+    napi_callback callback;
+  } functions[] = {
+      {"socket", Socket},           {"probe", Probe},
+      {"close", Close},             {"getsockoptInt", GetOptionInt},
+      {"setsockoptInt", SetOptionInt}, {"getsockopt", GetOptionBytes},
+      {"setsockopt", SetOptionBytes},  {"bind", Bind},
+      {"listen", Listen},           {"localPort", LocalPort},
+      {"getsockname", LocalAddress}, {"getpeername", PeerAddress},
+      {"dupAbove", Duplicate},      {"describe", Describe},
+  };
+  for (const auto& function : functions) {
+    napi_value value;
+    if (napi_create_function(env, function.name, NAPI_AUTO_LENGTH, function.callback, nullptr,
+                             &value) != napi_ok)
+      return exports;
+    exports.Set(function.name, Napi::Value(env, value));
+  }
   return exports;
 }
 

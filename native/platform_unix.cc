@@ -28,6 +28,14 @@ const Constant kConstants[] = {
 #ifdef SO_REUSEPORT
     C(SO_REUSEPORT)
 #endif
+    // The option libuv's uv_udp_open turns on for an adopted UDP socket
+    // (uv__sock_reuseaddr): SO_REUSEPORT on the BSDs and macOS, else SO_REUSEADDR.
+#if defined(SO_REUSEPORT) && !defined(__linux__) && !defined(__GNU__) && \
+    !defined(__illumos__) && !defined(__DragonFly__)
+    {"UV_UDP_REUSE", SO_REUSEPORT},
+#else
+    {"UV_UDP_REUSE", SO_REUSEADDR},
+#endif
     C(IP_TOS) C(IP_TTL) C(IP_HDRINCL) C(IP_OPTIONS) C(IP_MULTICAST_IF)
     C(IP_MULTICAST_TTL) C(IP_MULTICAST_LOOP)
 #ifdef IP_PKTINFO

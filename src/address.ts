@@ -1,14 +1,19 @@
 // IP literal checks and .NET's IPAddress mapping helpers (IPAddress.cs:
 // MapToIPv6, MapToIPv4, IsIPv4MappedToIPv6).
-import net = require('node:net');
+import type net = require('node:net');
 import { invalidArgType, invalidIPAddress } from './errors';
+
+// node:net is loaded on first use: it costs more than the rest of the
+// package to load, and bind() does not need it (the addon checks literals).
+let isIP: typeof net.isIP | undefined;
 
 /** Checks that `value` is an IP literal (zone ids allowed) and returns its family. @internal */
 export function ipFamily(value: unknown, name: string): 4 | 6 {
   if (typeof value !== 'string') throw invalidArgType(name, 'of type string', value);
   // 63 characters hold any IPv6 literal with an interface name (IFNAMSIZ 16)
   // or index as its zone; the addon's buffer is sized to match.
-  const family = value.length > 63 ? 0 : net.isIP(value);
+  isIP ??= (require('node:net') as typeof net).isIP;
+  const family = value.length > 63 ? 0 : isIP(value);
   if (family === 0) throw invalidIPAddress(value);
   return family as 4 | 6;
 }

@@ -1,19 +1,30 @@
 // Hand-off of a prepared descriptor to Node's own net and dgram objects, and
 // getDualMode() for sockets Node made. These functions know nothing of the
 // Socket class: they take an fd and return the Node object that now owns it.
-import dgram = require('node:dgram');
-import dns = require('node:dns');
-import net = require('node:net');
 import type { Cluster } from 'node:cluster';
+import type dgram = require('node:dgram');
+import type dns = require('node:dns');
+import type net = require('node:net');
 import { errnoOf, fromNative, invalidArgType, socketClosed, SocketError } from './errors';
 import { binding } from './native';
 import { platform } from './options';
 import { validateInt32, validateObject } from './validate';
 
-const { IPPROTO_IPV6, IPV6_V6ONLY, SOL_SOCKET, SO_REUSEADDR, SO_REUSEPORT, AF_INET, AF_INET6 } = platform as Record<
+const { IPPROTO_IPV6, IPV6_V6ONLY, SOL_SOCKET, SO_REUSEADDR, UV_UDP_REUSE, AF_INET, AF_INET6 } = platform as Record<
   string,
   number
 >;
+
+// Node's net, dgram, dns and cluster modules are loaded on first use: loading
+// them costs more than the rest of the package, and many programs never hand off.
+let netModule: typeof net | undefined;
+let dgramModule: typeof dgram | undefined;
+let dnsModule: typeof dns | undefined;
+let clusterModule: Cluster | undefined;
+const nodeNet = () => (netModule ??= require('node:net') as typeof net);
+const nodeDgram = () => (dgramModule ??= require('node:dgram') as typeof dgram);
+const nodeDns = () => (dnsModule ??= require('node:dns') as typeof dns);
+const nodeCluster = () => (clusterModule ??= require('node:cluster') as Cluster);
 
 /** Set on an error thrown after Node took the descriptor (the Node object was destroyed, closing it). @internal */
 export const kFdTaken = Symbol('dualmode.fdTaken');
@@ -138,8 +149,9 @@ export function reuseAddress(fd: number, on: boolean): number {
 
 /** A listening net.Server that owns `fd`, which is bound and listening with `backlog`. @internal */
 export function serverFromFd(fd: number, backlog: number, options: ToServerOptions): net.Server {
+  const net = nodeNet();
   const server = new net.Server(options); // validates options; the fd is not yet involved
-  const cluster = require('node:cluster') as Cluster;
+  const cluster = nodeCluster();
   try {
     if (cluster.isWorker) {
       // A cluster worker's listen({ fd }) sends the number to the primary,
@@ -167,6 +179,7 @@ export function serverFromFd(fd: number, backlog: number, options: ToServerOptio
 /** A net.Socket that owns `fd` and is connecting to host:port. @internal */
 export function connectFd(fd: number, host: string, port: number, options: ConnectOptions): net.Socket {
   const { timeout, ...socketOptions } = options;
+  const net = nodeNet();
   // manualStart: read only once connected, as a socket net.connect() makes.
   const socket = new net.Socket({ ...socketOptions, fd, manualStart: true } as net.SocketConstructorOpts);
   try {
@@ -189,7 +202,8 @@ function dgramHandle(socket: dgram.Socket): { fd?: number } | null | undefined {
 
 /** A bound dgram.Socket that owns `fd`; IPv4 destinations are mapped when `dual`. @internal */
 export function dgramFromFd(fd: number, ipv6: boolean, dual: boolean, options: ToDgramOptions): dgram.Socket {
-  const { lookup: resolve = dns.lookup, ...rest } = options;
+  const { lookup: resolve = nodeDns().lookup, ...rest } = options;
+  const isIP = nodeNet().isIP;
   const type = ipv6 ? 'udp6' : 'udp4';
   const family = ipv6 ? (dual ? 0 : 6) : 4;
   // Node's udp6 handle looks every destination up with family 6, which
@@ -204,15 +218,14 @@ export function dgramFromFd(fd: number, ipv6: boolean, dual: boolean, options: T
     callback(new SocketError(errnoOf('EAFNOSUPPORT'), 'send', { address, hint }), address, found);
   };
   const lookup = (hostname: string, _options: unknown, callback: LookupCallback): void => {
-    const literal = net.isIP(hostname);
+    const literal = isIP(hostname);
     if (literal !== 0) return mapped(hostname, literal, callback);
     resolve(hostname, { family }, (err, address, found) =>
       err ? callback(err, address, found) : mapped(address, found, callback),
     );
   };
-  const socket = dgram.createSocket({ type, lookup, ...rest });
-  const reuse = binding.getsockoptInt(fd, SOL_SOCKET, SO_REUSEADDR);
-  const reusePort = SO_REUSEPORT === undefined ? 0 : binding.getsockoptInt(fd, SOL_SOCKET, SO_REUSEPORT);
+  const socket = nodeDgram().createSocket({ type, lookup, ...rest });
+  const reuse = binding.getsockoptInt(fd, SOL_SOCKET, UV_UDP_REUSE);
   // Node's bind({ fd }) ignores descriptor 0 (it reads as "no fd"): hand over
   // a copy numbered 3 or above, and close 0 once Node owns the copy.
   let handed = fd;
@@ -227,10 +240,10 @@ export function dgramFromFd(fd: number, ipv6: boolean, dual: boolean, options: T
     // exclusive: bind here even in a cluster worker. 'listening' is emitted
     // synchronously inside this call: the socket comes back bound.
     socket.bind({ fd: handed, exclusive: true } as dgram.BindOptions);
-    // libuv's uv_udp_open turned SO_REUSEADDR (SO_REUSEPORT on the BSDs) on,
-    // which would let another socket share the port silently: put them back.
-    binding.setsockoptInt(handed, SOL_SOCKET, SO_REUSEADDR, reuse);
-    if (SO_REUSEPORT !== undefined) binding.setsockoptInt(handed, SOL_SOCKET, SO_REUSEPORT, reusePort);
+    // libuv's uv_udp_open turned SO_REUSEADDR (SO_REUSEPORT on the BSDs, see
+    // UV_UDP_REUSE in the platform table) on, which would let another socket
+    // share the port silently: put it back.
+    binding.setsockoptInt(handed, SOL_SOCKET, UV_UDP_REUSE, reuse);
   } catch (err) {
     const nodeOwnsIt = dgramHandle(socket)?.fd === handed;
     if (nodeOwnsIt) socket.close();
@@ -245,6 +258,8 @@ export function dgramFromFd(fd: number, ipv6: boolean, dual: boolean, options: T
 
 function targetFd(target: unknown): number {
   if (typeof target === 'number') return validateInt32(target, 'target', 0);
+  const net = nodeNet();
+  const dgram = nodeDgram();
   if (target instanceof net.Server) {
     checkPlatform();
     const fd = (target as unknown as { _handle?: { fd?: number } | null })._handle?.fd;

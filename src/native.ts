@@ -23,8 +23,9 @@ export interface Binding {
   setsockoptInt(fd: number, level: number, name: number, value: number): void;
   getsockopt(fd: number, level: number, name: number, buf: Uint8Array): number;
   setsockopt(fd: number, level: number, name: number, buf: Uint8Array): void;
-  bind(fd: number, address: string, port: number): void;
+  bind(fd: number, port: number, address: string): void;
   listen(fd: number, backlog: number): void;
+  localPort(fd: number): number;
   getsockname(fd: number): EndPoint;
   getpeername(fd: number): EndPoint;
   describe(fd: number): [family: number, type: number, protocol: number];

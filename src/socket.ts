@@ -8,6 +8,7 @@ import {
   errnoOf,
   fromNative,
   invalidArgType,
+  invalidIPAddress,
   missingArgs,
   refused,
   socketClosed,
@@ -41,8 +42,18 @@ import {
   validatePort,
 } from './validate';
 
-const { AF_UNSPEC, AF_INET, AF_INET6, SOCK_STREAM, SOCK_DGRAM, SOCK_RAW, IPPROTO_IPV6, IPV6_V6ONLY } =
-  platform as Record<string, number>;
+const {
+  AF_UNSPEC,
+  AF_INET,
+  AF_INET6,
+  SOCK_STREAM,
+  SOCK_DGRAM,
+  SOCK_RAW,
+  IPPROTO_IPV6,
+  IPV6_V6ONLY,
+  SOL_SOCKET,
+  SO_ACCEPTCONN,
+} = platform as Record<string, number>;
 
 const nativeFamily = new Map<number, number>([
   [AddressFamily.Unspecified, AF_UNSPEC],
@@ -66,6 +77,15 @@ const MAX_OPTION_BYTES = 65536;
 // The private constructor path of Socket.fromFd: not exported, so only this
 // module can adopt a descriptor.
 const kAdopt = Symbol('dualmode.adopt');
+
+interface Adopted {
+  fd: number;
+  family: AddressFamily;
+  type: SocketType;
+  protocol: number;
+  bound: boolean;
+  listening: boolean;
+}
 
 // A Socket collected while it still owns its descriptor closes it, with a
 // warning, as Node's FileHandle does. A closed, detached or handed-off Socket
@@ -123,6 +143,11 @@ export class Socket implements Disposable {
   #state: State = OPEN;
   #owner = '';
   #backlog = DEFAULT_BACKLOG;
+  // Whether bind()/listen() succeeded, for the hand-offs' "bind and listen
+  // if not yet" steps; false for a new socket, read from the kernel for an
+  // adopted one. The public getters always ask the kernel.
+  #bound = false;
+  #listening = false;
   readonly #family: AddressFamily;
   readonly #type: SocketType;
   readonly #protocol: number;
@@ -144,26 +169,33 @@ export class Socket implements Disposable {
    * @throws SocketError when the OS refuses the combination (`EAFNOSUPPORT`, `EPROTONOSUPPORT`, ...).
    */
   constructor(addressFamily: AddressFamily, socketType: SocketType, protocolType: ProtocolType | number);
-  constructor(...args: unknown[]) {
-    if (args[0] === kAdopt) {
-      [, this.#fd, this.#family, this.#type, this.#protocol] = args as [symbol, number, AddressFamily, SocketType, number];
+  constructor(first: unknown, second: unknown, third?: unknown) {
+    if (first === kAdopt) {
+      const adopted = second as Adopted;
+      this.#fd = adopted.fd;
+      this.#family = adopted.family;
+      this.#type = adopted.type;
+      this.#protocol = adopted.protocol;
+      this.#bound = adopted.bound;
+      this.#listening = adopted.listening;
       owned.register(this, this.#fd, this);
       return;
     }
-    if (args.length < 2) throw missingArgs(['socketType', 'protocolType']);
+    if (arguments.length < 2) throw missingArgs(['socketType', 'protocolType']);
     let dual: boolean;
-    if (args.length === 2) {
+    if (arguments.length === 2) {
       // Socket.cs: Socket(SocketType, ProtocolType) is IPv6 + DualMode = true
       // when OSSupportsIPv6, else IPv4.
       dual = Socket.osSupportsIPv6;
       this.#family = dual ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork;
-      args.unshift(this.#family);
+      this.#type = validateMember(first, 'socketType', SocketType);
+      this.#protocol = validateInteger(second, 'protocolType', 0, 255);
     } else {
       dual = false;
-      this.#family = validateMember(args[0], 'addressFamily', AddressFamily);
+      this.#family = validateMember(first, 'addressFamily', AddressFamily);
+      this.#type = validateMember(second, 'socketType', SocketType);
+      this.#protocol = validateInteger(third, 'protocolType', 0, 255);
     }
-    this.#type = validateMember(args[1], 'socketType', SocketType);
-    this.#protocol = validateInteger(args[2], 'protocolType', 0, 255);
 
     try {
       this.#fd = binding.socket(nativeFamily.get(this.#family)!, nativeType.get(this.#type)!, this.#protocol);
@@ -219,7 +251,15 @@ export class Socket implements Disposable {
         hint: `fd ${fd} is not a stream, datagram or raw socket; it was left open`,
       });
     }
-    return Reflect.construct(Socket, [kAdopt, fd, addressFamily, socketType, protocol]) as Socket;
+    let bound: boolean, listening: boolean;
+    try {
+      bound = binding.localPort(fd) !== 0;
+      listening = socketType === SocketType.Stream && binding.getsockoptInt(fd, SOL_SOCKET, SO_ACCEPTCONN) !== 0;
+    } catch (err) {
+      fromNative(err);
+    }
+    const adopted: Adopted = { fd, family: addressFamily, type: socketType, protocol, bound, listening };
+    return Reflect.construct(Socket, [kAdopt, adopted]) as Socket;
   }
 
   /**
@@ -326,7 +366,7 @@ export class Socket implements Disposable {
   get isBound(): boolean {
     const fd = this.#open();
     try {
-      return binding.getsockname(fd).port !== 0;
+      return binding.localPort(fd) !== 0;
     } catch (err) {
       fromNative(err);
     }
@@ -460,10 +500,13 @@ export class Socket implements Disposable {
     const { address, port } = readEndPoint(endPoint);
     const target = this.#target(fd, address, 'endPoint.address', 'bind', port);
     try {
-      binding.bind(fd, target, port);
+      binding.bind(fd, port, target);
     } catch (err) {
+      // The addon checks the spelling of a literal the fast path passed on.
+      if ((err as { code?: unknown }).code === 'ERR_INVALID_IP_ADDRESS') throw invalidIPAddress(address as string);
       fromNative(err, { address: target, port });
     }
+    this.#bound = true;
   }
 
   /**
@@ -481,6 +524,7 @@ export class Socket implements Disposable {
       fromNative(err);
     }
     this.#backlog = backlog; // Node listens again on a hand-off: keep this one
+    this.#bound = this.#listening = true;
   }
 
   /**
@@ -509,17 +553,19 @@ export class Socket implements Disposable {
     this.#checkType(SocketType.Stream, 'toServer()');
     const opts = serverOptions(options);
     try {
-      if (binding.getsockname(fd).port === 0) {
+      if (!this.#bound) {
         const before = reuseAddress(fd, true);
         try {
-          binding.bind(fd, this.#family === AddressFamily.InterNetworkV6 ? '::' : '0.0.0.0', 0);
+          binding.bind(fd, 0, this.#family === AddressFamily.InterNetworkV6 ? '::' : '0.0.0.0');
         } catch (err) {
           reuseAddress(fd, before !== 0);
           throw err;
         }
+        this.#bound = true;
       }
-      if (binding.getsockoptInt(fd, platform.SOL_SOCKET!, platform.SO_ACCEPTCONN!) === 0) {
+      if (!this.#listening) {
         binding.listen(fd, this.#backlog);
+        this.#listening = true;
       }
     } catch (err) {
       fromNative(err);
@@ -548,8 +594,14 @@ export class Socket implements Disposable {
     checkPlatform();
     this.#checkType(SocketType.Stream, 'connect()');
     const { address, port } = readEndPoint(endPoint);
+    // Node would look up a host name: only a valid literal may pass.
+    ipFamily(address, 'endPoint.address');
     const target = this.#target(fd, address, 'endPoint.address', 'connect', port);
     const opts = connectOptions(options);
+    if (this.#listening) {
+      // Socket.cs Connect: a listening socket cannot connect (the kernel says EISCONN).
+      throw refused('EISCONN', 'connect', { address: target, port, hint: 'the socket is listening' });
+    }
     return this.#handOff(() => connectFd(fd, target, port, opts), 'a net.Socket (connect())');
   }
 
@@ -579,7 +631,10 @@ export class Socket implements Disposable {
     const ipv6 = this.#family === AddressFamily.InterNetworkV6;
     let dual: boolean;
     try {
-      if (binding.getsockname(fd).port === 0) binding.bind(fd, ipv6 ? '::' : '0.0.0.0', 0);
+      if (!this.#bound) {
+        binding.bind(fd, 0, ipv6 ? '::' : '0.0.0.0');
+        this.#bound = true;
+      }
       dual = ipv6 && binding.getsockoptInt(fd, IPPROTO_IPV6, IPV6_V6ONLY) === 0;
     } catch (err) {
       fromNative(err);
@@ -672,9 +727,15 @@ export class Socket implements Disposable {
   // Socket.cs Serialize: an IPv4 address on a dual-mode socket is mapped to
   // ::ffff:a.b.c.d; any other family mismatch is refused before the kernel.
   #target(fd: number, address: unknown, name: string, syscall: string, port: number): string {
+    if (typeof address !== 'string') throw invalidArgType(name, 'of type string', address);
+    // Only an IPv6 literal has a colon. When the family fits, the literal goes
+    // on as it is (the addon checks its spelling); otherwise it is checked
+    // in full before it is mapped or refused.
+    const ipv6Socket = this.#family === AddressFamily.InterNetworkV6;
+    if (address.includes(':') === ipv6Socket) return address;
     const family = ipFamily(address, name);
-    const text = address as string;
-    if (this.#family === AddressFamily.InterNetworkV6) {
+    const text = address;
+    if (ipv6Socket) {
       if (family === 6) return text;
       let dual: boolean;
       try {

@@ -21,10 +21,14 @@ export function validateInt32(value: unknown, name: string, min = -2147483648): 
   return validateInteger(value, name, min, 2147483647);
 }
 
+const memberSets = new Map<object, ReadonlySet<number>>();
+
 /** Checks that `value` is one of the values of the frozen enum `members`. @internal */
 export function validateMember<T extends number>(value: unknown, name: string, members: Readonly<Record<string, T>>): T {
+  let set = memberSets.get(members);
+  if (set === undefined) memberSets.set(members, (set = new Set(Object.values(members))));
+  if (set.has(value as number)) return value as T;
   if (typeof value !== 'number') throw invalidArgType(name, 'of type number', value);
-  for (const member of Object.values(members)) if (member === value) return member;
   const list = Object.entries(members)
     .map(([key, member]) => `${member} (${key})`)
     .join(', ');
