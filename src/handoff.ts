@@ -10,7 +10,7 @@ import { binding } from './native';
 import { platform } from './options';
 import { validateInt32, validateObject } from './validate';
 
-const { IPPROTO_IPV6, IPV6_V6ONLY, SOL_SOCKET, SO_REUSEADDR, UV_UDP_REUSE, AF_INET, AF_INET6 } = platform as Record<
+const { IPPROTO_IPV6, IPV6_V6ONLY, SOL_SOCKET, UV_UDP_REUSE, AF_INET, AF_INET6 } = platform as Record<
   string,
   number
 >;
@@ -140,13 +140,6 @@ export function checkPlatform(): void {
   }
 }
 
-/** Sets SO_REUSEADDR before the wildcard bind of toServer(), as Node's listeners do on Unix. @internal */
-export function reuseAddress(fd: number, on: boolean): number {
-  const before = binding.getsockoptInt(fd, SOL_SOCKET, SO_REUSEADDR);
-  binding.setsockoptInt(fd, SOL_SOCKET, SO_REUSEADDR, on ? 1 : 0);
-  return before;
-}
-
 /** A listening net.Server that owns `fd`, which is bound and listening with `backlog`. @internal */
 export function serverFromFd(fd: number, backlog: number, options: ToServerOptions): net.Server {
   const net = nodeNet();
@@ -200,35 +193,55 @@ function dgramHandle(socket: dgram.Socket): { fd?: number } | null | undefined {
   return (socket as unknown as Record<symbol, { handle?: { fd?: number } | null }>)[symbol]?.handle;
 }
 
-/** A bound dgram.Socket that owns `fd`; IPv4 destinations are mapped when `dual`. @internal */
-export function dgramFromFd(fd: number, ipv6: boolean, dual: boolean, options: ToDgramOptions): dgram.Socket {
+// Passes an error of the addon to a lookup callback as a SocketError.
+function fromNativeTo(err: unknown, callback: LookupCallback): void {
+  try {
+    fromNative(err);
+  } catch (error) {
+    callback(error as Error, '', 0);
+  }
+}
+
+/**
+ * A bound dgram.Socket that owns `fd`; IPv4 destinations are mapped when the
+ * socket is dual mode. `reuse` is the value of UV_UDP_REUSE to put back. @internal
+ */
+export function dgramFromFd(fd: number, ipv6: boolean, reuse: number, options: ToDgramOptions): dgram.Socket {
   const { lookup: resolve = nodeDns().lookup, ...rest } = options;
   const isIP = nodeNet().isIP;
-  const type = ipv6 ? 'udp6' : 'udp4';
-  const family = ipv6 ? (dual ? 0 : 6) : 4;
-  // Node's udp6 handle looks every destination up with family 6, which
-  // turns 127.0.0.1 into EINVAL; map it, as .NET's Serialize does.
+  // Node's bind({ fd }) ignores descriptor 0 (it reads as "no fd"): hand over
+  // a copy numbered 3 or above, and close 0 once Node owns the copy.
+  let handed = fd;
+
+  // Node's udp6 handle looks every destination up with family 6, which turns
+  // 127.0.0.1 into EINVAL: map IPv4 on a dual-mode socket, as .NET's
+  // Serialize does. Dual mode cannot change once bound, so it is read once,
+  // when first needed, from the socket this dgram.Socket owns (open while
+  // its lookup runs).
+  let dual: boolean | undefined;
+  const isDual = () => (dual ??= binding.getsockoptInt(handed, IPPROTO_IPV6, IPV6_V6ONLY) === 0);
   // As bind() and connect() do (API §3.3): the wrong family is EAFNOSUPPORT.
   const mapped = (address: string, found: number, callback: LookupCallback): void => {
     if (ipv6 ? found === 6 : found === 4) return callback(null, address, found);
-    if (ipv6 && dual) return callback(null, `::ffff:${address}`, 6);
+    if (ipv6 && isDual()) return callback(null, `::ffff:${address}`, 6);
     const hint = ipv6
       ? 'an IPv4 destination needs dualMode = true on an IPv6 socket'
       : 'an IPv4 socket cannot reach an IPv6 address';
     callback(new SocketError(errnoOf('EAFNOSUPPORT'), 'send', { address, hint }), address, found);
   };
   const lookup = (hostname: string, _options: unknown, callback: LookupCallback): void => {
-    const literal = isIP(hostname);
-    if (literal !== 0) return mapped(hostname, literal, callback);
-    resolve(hostname, { family }, (err, address, found) =>
-      err ? callback(err, address, found) : mapped(address, found, callback),
-    );
+    try {
+      const literal = isIP(hostname);
+      if (literal !== 0) return mapped(hostname, literal, callback);
+      const family = !ipv6 ? 4 : isDual() ? 0 : 6;
+      resolve(hostname, { family }, (err, address, found) =>
+        err ? callback(err, address, found) : mapped(address, found, callback),
+      );
+    } catch (err) {
+      fromNativeTo(err, callback);
+    }
   };
-  const socket = nodeDgram().createSocket({ type, lookup, ...rest });
-  const reuse = binding.getsockoptInt(fd, SOL_SOCKET, UV_UDP_REUSE);
-  // Node's bind({ fd }) ignores descriptor 0 (it reads as "no fd"): hand over
-  // a copy numbered 3 or above, and close 0 once Node owns the copy.
-  let handed = fd;
+  const socket = nodeDgram().createSocket({ type: ipv6 ? 'udp6' : 'udp4', lookup, ...rest });
   if (fd === 0) {
     try {
       handed = binding.dupAbove(fd, 3);

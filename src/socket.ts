@@ -21,7 +21,6 @@ import {
   dgramFromFd,
   dgramOptions,
   kFdTaken,
-  reuseAddress,
   serverFromFd,
   serverOptions,
   type ConnectOptions,
@@ -53,6 +52,8 @@ const {
   IPV6_V6ONLY,
   SOL_SOCKET,
   SO_ACCEPTCONN,
+  SO_REUSEADDR,
+  UV_UDP_REUSE,
 } = platform as Record<string, number>;
 
 const nativeFamily = new Map<number, number>([
@@ -88,9 +89,15 @@ interface Adopted {
 }
 
 // A Socket collected while it still owns its descriptor closes it, with a
-// warning, as Node's FileHandle does. A closed, detached or handed-off Socket
-// is unregistered, so the registry never touches a descriptor given up.
-const owned = new FinalizationRegistry<number>((fd) => {
+// warning, as Node's FileHandle does. The registry holds a small record, not
+// the Socket; giving the descriptor up sets its fd to -1, so the registry
+// never touches a descriptor given up (cheaper than unregistering).
+interface Held {
+  fd: number;
+}
+const owned = new FinalizationRegistry<Held>((held) => {
+  const fd = held.fd;
+  if (fd < 0) return; // closed, detached or handed off before it was collected
   try {
     binding.close(fd);
   } catch {
@@ -140,6 +147,7 @@ function readEndPoint(endPoint: unknown): { address: unknown; port: number } {
  */
 export class Socket implements Disposable {
   #fd: number;
+  #held: Held = { fd: -1 };
   #state: State = OPEN;
   #owner = '';
   #backlog = DEFAULT_BACKLOG;
@@ -148,6 +156,9 @@ export class Socket implements Disposable {
   // adopted one. The public getters always ask the kernel.
   #bound = false;
   #listening = false;
+  // Whether no option was set through this Socket since it created its fd, so
+  // SO_REUSEADDR still holds the OS default 0 and need not be read back.
+  #optionsUntouched = true;
   readonly #family: AddressFamily;
   readonly #type: SocketType;
   readonly #protocol: number;
@@ -178,7 +189,9 @@ export class Socket implements Disposable {
       this.#protocol = adopted.protocol;
       this.#bound = adopted.bound;
       this.#listening = adopted.listening;
-      owned.register(this, this.#fd, this);
+      this.#optionsUntouched = false;
+      this.#held.fd = this.#fd;
+      owned.register(this, this.#held);
       return;
     }
     if (arguments.length < 2) throw missingArgs(['socketType', 'protocolType']);
@@ -215,7 +228,8 @@ export class Socket implements Disposable {
         fromNative(err);
       }
     }
-    owned.register(this, this.#fd, this);
+    this.#held.fd = this.#fd;
+    owned.register(this, this.#held);
   }
 
   /**
@@ -435,6 +449,7 @@ export class Socket implements Disposable {
     const fd = this.#open();
     const [nativeLevel, nativeName] = this.#option(level, name, 'setsockopt');
     const int = typeof value === 'boolean' ? (value ? 1 : 0) : validateOptionValue(value);
+    this.#optionsUntouched = false;
     try {
       binding.setsockoptInt(fd, nativeLevel, nativeName, int);
     } catch (err) {
@@ -474,6 +489,7 @@ export class Socket implements Disposable {
     validateInt32(level, 'level');
     validateInt32(name, 'name');
     validateBytes(buf, 'buf', 0, MAX_OPTION_BYTES);
+    this.#optionsUntouched = false;
     try {
       binding.setsockopt(fd, level, name, buf);
     } catch (err) {
@@ -554,11 +570,12 @@ export class Socket implements Disposable {
     const opts = serverOptions(options);
     try {
       if (!this.#bound) {
-        const before = reuseAddress(fd, true);
+        const before = this.#optionsUntouched ? 0 : binding.getsockoptInt(fd, SOL_SOCKET, SO_REUSEADDR);
+        binding.setsockoptInt(fd, SOL_SOCKET, SO_REUSEADDR, 1);
         try {
           binding.bind(fd, 0, this.#family === AddressFamily.InterNetworkV6 ? '::' : '0.0.0.0');
         } catch (err) {
-          reuseAddress(fd, before !== 0);
+          binding.setsockoptInt(fd, SOL_SOCKET, SO_REUSEADDR, before);
           throw err;
         }
         this.#bound = true;
@@ -629,17 +646,17 @@ export class Socket implements Disposable {
     this.#checkType(SocketType.Dgram, 'toDgram()');
     const opts = dgramOptions(options);
     const ipv6 = this.#family === AddressFamily.InterNetworkV6;
-    let dual: boolean;
+    let reuse: number;
     try {
       if (!this.#bound) {
         binding.bind(fd, 0, ipv6 ? '::' : '0.0.0.0');
         this.#bound = true;
       }
-      dual = ipv6 && binding.getsockoptInt(fd, IPPROTO_IPV6, IPV6_V6ONLY) === 0;
+      reuse = this.#optionsUntouched ? 0 : binding.getsockoptInt(fd, SOL_SOCKET, UV_UDP_REUSE);
     } catch (err) {
       fromNative(err);
     }
-    return this.#handOff(() => dgramFromFd(fd, ipv6, dual, opts), 'a dgram.Socket (toDgram())');
+    return this.#handOff(() => dgramFromFd(fd, ipv6, reuse, opts), 'a dgram.Socket (toDgram())');
   }
 
   /**
@@ -677,7 +694,7 @@ export class Socket implements Disposable {
 
   /** Gives up the descriptor: closed by us, or handed to someone else. */
   #forget(state: typeof CLOSED | typeof DETACHED): void {
-    owned.unregister(this);
+    this.#held.fd = -1;
     this.#state = state;
     this.#fd = -1;
   }
