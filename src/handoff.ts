@@ -101,7 +101,9 @@ function pick<T extends object>(
 }
 
 /** @internal */
-export function serverOptions(options: unknown): ToServerOptions {
+export function serverOptions(options: unknown): ToServerOptions | undefined {
+  // Without options, net.Server is given none (it then skips their checks).
+  if (options === undefined) return undefined;
   return pick<ToServerOptions>(options, {
     allowHalfOpen: 'boolean',
     pauseOnConnect: 'boolean',
@@ -141,7 +143,7 @@ export function checkPlatform(): void {
 }
 
 /** A listening net.Server that owns `fd`, which is bound and listening with `backlog`. @internal */
-export function serverFromFd(fd: number, backlog: number, options: ToServerOptions): net.Server {
+export function serverFromFd(fd: number, backlog: number, options: ToServerOptions | undefined): net.Server {
   const net = nodeNet();
   const server = new net.Server(options); // validates options; the fd is not yet involved
   const cluster = nodeCluster();

@@ -91,7 +91,10 @@ interface Adopted {
 // A Socket collected while it still owns its descriptor closes it, with a
 // warning, as Node's FileHandle does. The registry holds a small record, not
 // the Socket; giving the descriptor up sets its fd to -1, so the registry
-// never touches a descriptor given up (cheaper than unregistering).
+// never touches a descriptor given up (cheaper than unregistering). A Socket
+// is registered at the end of the job that made it, and only if it still
+// owns its descriptor then: the usual create-configure-hand-off in one go
+// never pays for the registry.
 interface Held {
   fd: number;
 }
@@ -147,7 +150,7 @@ function readEndPoint(endPoint: unknown): { address: unknown; port: number } {
  */
 export class Socket implements Disposable {
   #fd: number;
-  #held: Held = { fd: -1 };
+  #held: Held | undefined;
   #state: State = OPEN;
   #owner = '';
   #backlog = DEFAULT_BACKLOG;
@@ -190,8 +193,7 @@ export class Socket implements Disposable {
       this.#bound = adopted.bound;
       this.#listening = adopted.listening;
       this.#optionsUntouched = false;
-      this.#held.fd = this.#fd;
-      owned.register(this, this.#held);
+      this.#watch();
       return;
     }
     if (arguments.length < 2) throw missingArgs(['socketType', 'protocolType']);
@@ -228,8 +230,24 @@ export class Socket implements Disposable {
         fromNative(err);
       }
     }
-    this.#held.fd = this.#fd;
-    owned.register(this, this.#held);
+    this.#watch();
+  }
+
+  static #waiting: Socket[] = [];
+
+  static #registerWaiting(): void {
+    const waiting = Socket.#waiting;
+    Socket.#waiting = [];
+    for (const socket of waiting) {
+      if (socket.#state !== OPEN) continue;
+      socket.#held = { fd: socket.#fd };
+      owned.register(socket, socket.#held);
+    }
+  }
+
+  /** Registers this Socket with the finalizer at the end of the current job. */
+  #watch(): void {
+    if (Socket.#waiting.push(this) === 1) queueMicrotask(Socket.#registerWaiting);
   }
 
   /**
@@ -694,7 +712,7 @@ export class Socket implements Disposable {
 
   /** Gives up the descriptor: closed by us, or handed to someone else. */
   #forget(state: typeof CLOSED | typeof DETACHED): void {
-    this.#held.fd = -1;
+    if (this.#held !== undefined) this.#held.fd = -1;
     this.#state = state;
     this.#fd = -1;
   }

@@ -232,3 +232,18 @@ test('every socket is created close-on-exec: the kernel flag is set and a spawne
   const inherited = child.stdout.split(/\s+/).filter(Boolean).map(Number);
   for (const socket of sockets) assert.ok(!inherited.includes(socket.fd), `fd ${socket.fd} was inherited`);
 });
+
+test('a Socket collected while it owns its fd closes it with a DUALMODE_SOCKET_GC warning; detached and handed-off fds are never touched', () => {
+  const { spawnSync } = require('node:child_process');
+  const run = spawnSync(process.execPath, ['--expose-gc', path.join(__dirname, 'fixtures', 'gc.js')], {
+    encoding: 'utf8',
+    timeout: 20000,
+    cwd: path.join(__dirname, '..'),
+  });
+  assert.equal(run.status, 0, run.stderr);
+  const result = JSON.parse(run.stdout);
+  assert.equal(result.ownedClosed, true, 'the owned fd was closed on collection');
+  assert.deepEqual(result.warnings, ['DUALMODE_SOCKET_GC'], 'one warning, for the one owned fd');
+  assert.equal(result.detachedOpen, true, 'a detached fd belongs to the caller');
+  assert.equal(result.serverStillServes, true, 'a handed-off fd belongs to Node');
+});
