@@ -13,6 +13,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <unordered_set>
 
 #include "platform.h"
 
@@ -335,6 +336,48 @@ napi_value Describe(napi_env env, napi_callback_info info) {
   return result;
 }
 
+// A worker thread's environment keeps the descriptors its Sockets own, and
+// closes those still owned when it is torn down: terminate() runs no
+// finalizer, and Node closes only its own handles (and fs descriptors) then.
+// The main thread does not keep them: its teardown is the process's exit.
+struct Owned {
+  std::unordered_set<int> fds;
+};
+
+void CloseOwned(napi_env, void* data, void*) {
+  Owned* owned = static_cast<Owned*>(data);
+  for (int fd : owned->fds) platform::CloseSocket(fd);
+  delete owned;
+}
+
+// own(fd, owned): adds fd to, or removes it from, this environment's list.
+napi_value Own(napi_env env, napi_callback_info info) {
+  int32_t a[2];
+  if (!Args(env, info, a)) return nullptr;
+  void* data = nullptr;
+  if (napi_get_instance_data(env, &data) != napi_ok) return nullptr;
+  if (data == nullptr) {
+    data = new Owned();
+    if (napi_set_instance_data(env, data, CloseOwned, nullptr) != napi_ok) {
+      delete static_cast<Owned*>(data);
+      return ThrowTypeError(env, "ERR_INTERNAL_ASSERTION", "could not keep the descriptor list");
+    }
+  }
+  Owned* owned = static_cast<Owned*>(data);
+  if (a[1] != 0)
+    owned->fds.insert(a[0]);
+  else
+    owned->fds.erase(a[0]);
+  return nullptr;
+}
+
+// Whether this environment runs on a worker thread: only the main thread
+// runs libuv's default loop.
+bool InWorker(napi_env env) {
+  uv_loop_t* loop = nullptr;
+  return napi_get_uv_event_loop(env, &loop) == napi_ok && loop != uv_default_loop();
+}
+
 }  // namespace
 }  // namespace dualmode
 
@@ -344,6 +387,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   for (size_t i = 0; i < platform::kConstantCount; i++)
     constants.Set(platform::kConstants[i].name, platform::kConstants[i].value);
   exports.Set("constants", constants);
+  exports.Set("inWorker", Napi::Boolean::New(env, InWorker(env)));
   const struct {
     const char* name;
     napi_callback callback;
@@ -355,6 +399,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"listen", Listen},           {"localPort", LocalPort},
       {"getsockname", LocalAddress}, {"getpeername", PeerAddress},
       {"dupAbove", Duplicate},      {"describe", Describe},
+      {"own", Own},
   };
   for (const auto& function : functions) {
     napi_value value;

@@ -16,6 +16,9 @@ export interface EndPoint {
 /** @internal */
 export interface Binding {
   readonly constants: Readonly<Record<string, number>>;
+  /** True in a worker thread's environment, whose teardown closes the fds registered with own(). */
+  readonly inWorker: boolean;
+  own(fd: number, owned: 0 | 1): void;
   socket(family: number, type: number, protocol: number): number;
   probe(family: number): number;
   close(fd: number): void;

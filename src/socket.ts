@@ -101,6 +101,7 @@ interface Held {
 const owned = new FinalizationRegistry<Held>((held) => {
   const fd = held.fd;
   if (fd < 0) return; // closed, detached or handed off before it was collected
+  if (binding.inWorker) binding.own(fd, 0);
   try {
     binding.close(fd);
   } catch {
@@ -245,8 +246,13 @@ export class Socket implements Disposable {
     }
   }
 
-  /** Registers this Socket with the finalizer at the end of the current job. */
+  /**
+   * Registers this Socket with the finalizer at the end of the current job;
+   * in a worker thread, also with the addon, which closes the fd if the
+   * worker is terminated while the Socket still owns it.
+   */
   #watch(): void {
+    if (binding.inWorker) binding.own(this.#fd, 1);
     if (Socket.#waiting.push(this) === 1) queueMicrotask(Socket.#registerWaiting);
   }
 
@@ -713,6 +719,7 @@ export class Socket implements Disposable {
   /** Gives up the descriptor: closed by us, or handed to someone else. */
   #forget(state: typeof CLOSED | typeof DETACHED): void {
     if (this.#held !== undefined) this.#held.fd = -1;
+    if (binding.inWorker) binding.own(this.#fd, 0);
     this.#state = state;
     this.#fd = -1;
   }

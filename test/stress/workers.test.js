@@ -6,15 +6,12 @@
 // rounds. Threads share one descriptor table, so the main thread's table
 // shows anything a worker left behind.
 //
-// A Socket that a worker never closed or handed off keeps its descriptor
-// after terminate(): FinalizationRegistry callbacks do not run when a
-// worker's environment is torn down, and the addon registers no cleanup
-// hook. (Node does better for its own raw descriptors: one from
-// fs.openSync() in a worker is closed at terminate(), as Node tracks those.)
-// Objects Node owns (servers, net.Sockets, dgram sockets) are closed at
-// teardown. So the fixture (fixtures/worker-rounds.js) hands off or closes
-// every Socket it creates before it serves, and is then terminated
-// mid-service.
+// Objects Node owns (servers, net.Sockets, dgram sockets) are closed at a
+// worker's teardown, and so is the descriptor of a Socket the worker still
+// owns (the addon keeps a worker's owned descriptors, as finalizers do not
+// run then; test/worker.test.js checks that). This fixture
+// (fixtures/worker-rounds.js) hands off or closes every Socket it creates
+// before it serves, and is then terminated mid-service.
 const assert = require('node:assert/strict');
 const dgram = require('node:dgram');
 const net = require('node:net');
