@@ -4,34 +4,13 @@ const assert = require('node:assert/strict');
 const net = require('node:net');
 const { test } = require('node:test');
 const { Socket, AddressFamily, SocketType, ProtocolType } = require('dualmode');
-const { checkSocketLeaks, track, socketError } = require('./helpers');
+const { checkSocketLeaks, track, socketError, reaches } = require('./helpers');
 
 checkSocketLeaks();
 
 const dualTcp = (t) => track(t, new Socket(SocketType.Stream, ProtocolType.Tcp));
 const v6Tcp = (t) => track(t, new Socket(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp));
 const v4Tcp = (t) => track(t, new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
-
-/** Resolves true when a TCP client reaches host:port, false when refused; bounded. */
-function reaches(host, port) {
-  return new Promise((resolve, reject) => {
-    const client = net.connect({ host, port });
-    const timer = setTimeout(() => {
-      client.destroy();
-      reject(new Error(`connect to ${host}:${port} timed out`));
-    }, 5000);
-    client.once('connect', () => {
-      clearTimeout(timer);
-      client.destroy();
-      resolve(true);
-    });
-    client.once('error', (err) => {
-      clearTimeout(timer);
-      if (err.code === 'ECONNREFUSED') resolve(false);
-      else reject(err);
-    });
-  });
-}
 
 test('a dual-mode socket binds an IPv4 address as ::ffff:a.b.c.d (Socket_BindV4IPEndPoint_Success)', (t) => {
   const socket = dualTcp(t);

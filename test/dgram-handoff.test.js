@@ -19,7 +19,7 @@ const {
   getDualMode,
   SocketError,
 } = require('dualmode');
-const { checkSocketLeaks, track, socketError, coded } = require('./helpers');
+const { checkSocketLeaks, track, socketError, coded, withTimeout, delay } = require('./helpers');
 
 checkSocketLeaks();
 
@@ -29,17 +29,6 @@ const QUIET = 150; // how long "nothing arrives" is watched, after a later datag
 const dualUdp = (t) => track(t, new Socket(SocketType.Dgram, ProtocolType.Udp));
 const v6Udp = (t) => track(t, new Socket(AddressFamily.InterNetworkV6, SocketType.Dgram, ProtocolType.Udp));
 const v4Udp = (t) => track(t, new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp));
-
-/** Rejects with a message naming `what` when `promise` has not settled within `ms`. */
-function withTimeout(promise, ms, what) {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: nothing within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Closes a dgram socket when test `t` ends, unless it is closed already; returns it. */
 function trackUdp(t, udp) {

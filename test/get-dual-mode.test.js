@@ -12,7 +12,9 @@ const os = require('node:os');
 const path = require('node:path');
 const { test, before } = require('node:test');
 const { Socket, AddressFamily, SocketType, ProtocolType, getDualMode } = require('dualmode');
-const { checkSocketLeaks, track, socketError, coded } = require('./helpers');
+const { checkSocketLeaks, track, socketError, coded, withTimeout, delay, reaches: reachesWithin } = require('./helpers');
+
+const reaches = (host, port) => reachesWithin(host, port, TIMEOUT);
 
 checkSocketLeaks();
 
@@ -22,16 +24,6 @@ const QUIET = 150;
 const bindv6only = fs.readFileSync('/proc/sys/net/ipv6/bindv6only', 'utf8').trim();
 // A socket Node makes without setting IPV6_V6ONLY itself starts with !bindv6only.
 const systemDefaultDual = bindv6only === '0';
-
-function withTimeout(promise, ms, what) {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: nothing within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A listening net.Server, closed (with its connections) when test `t` ends. */
 async function listening(t, options) {
@@ -54,27 +46,6 @@ async function listening(t, options) {
     `listen ${JSON.stringify(options)}`,
   );
   return server;
-}
-
-/** Resolves true when a TCP client reaches host:port, false when refused; bounded. */
-function reaches(host, port) {
-  return new Promise((resolve, reject) => {
-    const client = net.connect({ host, port });
-    const timer = setTimeout(() => {
-      client.destroy();
-      reject(new Error(`connect to ${host}:${port} timed out`));
-    }, TIMEOUT);
-    client.once('connect', () => {
-      clearTimeout(timer);
-      client.destroy();
-      resolve(true);
-    });
-    client.once('error', (err) => {
-      clearTimeout(timer);
-      if (err.code === 'ECONNREFUSED') resolve(false);
-      else reject(err);
-    });
-  });
 }
 
 /** A connected client to host:port and the server's side of it; both destroyed when `t` ends. */

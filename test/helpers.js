@@ -2,6 +2,7 @@
 // Shared test helpers: socket teardown, the fd-leak check and error matchers.
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
+const net = require('node:net');
 const util = require('node:util');
 const { after } = require('node:test');
 
@@ -74,4 +75,36 @@ function coded(Class, code, message) {
   };
 }
 
-module.exports = { openSockets, checkSocketLeaks, track, socketError, coded };
+/** Rejects with a message naming `what` when `promise` has not settled within `ms`. */
+function withTimeout(promise, ms, what) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: nothing within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Resolves true when a TCP client reaches host:port, false when refused; bounded by `ms`. */
+function reaches(host, port, ms = 5000) {
+  return new Promise((resolve, reject) => {
+    const client = net.connect({ host, port });
+    const timer = setTimeout(() => {
+      client.destroy();
+      reject(new Error(`connect to ${host}:${port} timed out`));
+    }, ms);
+    client.once('connect', () => {
+      clearTimeout(timer);
+      client.destroy();
+      resolve(true);
+    });
+    client.once('error', (err) => {
+      clearTimeout(timer);
+      if (err.code === 'ECONNREFUSED') resolve(false);
+      else reject(err);
+    });
+  });
+}
+
+module.exports = { openSockets, checkSocketLeaks, track, socketError, coded, withTimeout, delay, reaches };
