@@ -27,6 +27,8 @@ module.exports = function requireFigure({ root, addonFile, rounds }) {
     { name: 'require(addon .node file)', specifier: addonFile },
     // The loader's floor: a first require() of an empty file.
     { name: 'require(empty .js file)', specifier: path.join(__dirname, 'empty.js') },
+    // The addon through node-gyp-build alone: what the package's loader costs.
+    { name: 'node-gyp-build(root) alone', specifier: path.join(__dirname, 'node-gyp-build-only.js') },
   ];
   for (const variant of variants) child(root, variant.specifier); // warm the page cache
   const result = Object.fromEntries(variants.map((v) => [v.name, { nsPerOp: [], wall: [] }]));

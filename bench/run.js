@@ -227,6 +227,8 @@ async function main() {
     section('require in a fresh process (timed inside the child, start-up excluded)');
     row('require', results, { figure: "require('dualmode')", vs: `require(${path.relative(root, addonFile)})`, candidate: "require('dualmode')", baseline: 'require(addon .node file)', target: { max: 1.5 } });
     row('require', results, { figure: '  require(addon .node) alone', vs: 'require(empty .js) (loader floor)', candidate: 'require(addon .node file)', baseline: 'require(empty .js file)' });
+    row('require', results, { figure: '  node-gyp-build(root) alone', vs: `require(${path.relative(root, addonFile)})`, candidate: 'node-gyp-build(root) alone', baseline: 'require(addon .node file)' });
+    row('require', results, { figure: "  require('dualmode')", vs: 'node-gyp-build(root) alone', candidate: "require('dualmode')", baseline: 'node-gyp-build(root) alone' });
     row('require', results, { figure: "  child wall time, 'dualmode'", vs: 'child wall time, addon', candidate: "require('dualmode')", baseline: 'require(addon .node file)', key: 'wall' });
   }
 
