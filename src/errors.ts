@@ -143,10 +143,14 @@ function isNativeError(err: unknown): err is NativeError {
   );
 }
 
-/** Turns an error thrown by the addon into a SocketError; rethrows others. @internal */
+/** An error thrown by the addon as a SocketError; any other error as it is. @internal */
+export function asSocketError(err: unknown, details?: SocketErrorDetails): unknown {
+  return isNativeError(err) ? new SocketError(err.errno, err.syscall, details) : err;
+}
+
+/** Throws an error thrown by the addon as a SocketError; rethrows others. @internal */
 export function fromNative(err: unknown, details?: SocketErrorDetails): never {
-  if (!isNativeError(err)) throw err;
-  throw new SocketError(err.errno, err.syscall, details);
+  throw asSocketError(err, details);
 }
 
 /** A SocketError for a call refused before it reached the kernel. @internal */

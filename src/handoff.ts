@@ -5,7 +5,7 @@ import type { Cluster } from 'node:cluster';
 import type dgram = require('node:dgram');
 import type dns = require('node:dns');
 import type net = require('node:net');
-import { errnoOf, fromNative, invalidArgType, socketClosed, SocketError } from './errors';
+import { asSocketError, errnoOf, fromNative, invalidArgType, socketClosed, SocketError } from './errors';
 import { binding } from './native';
 import { platform } from './options';
 import { validateInt32, validateObject } from './validate';
@@ -195,6 +195,16 @@ function dgramHandle(socket: dgram.Socket): { fd?: number } | null | undefined {
   return (socket as unknown as Record<symbol, { handle?: { fd?: number } | null }>)[symbol]?.handle;
 }
 
+// Closes a descriptor this module gives up; the kernel releases it even when
+// close() reports an error, so there is nothing to report.
+function release(fd: number): void {
+  try {
+    binding.close(fd);
+  } catch {
+    // released anyway
+  }
+}
+
 // Passes an error of the addon to a lookup callback as a SocketError.
 function fromNativeTo(err: unknown, callback: LookupCallback): void {
   try {
@@ -262,12 +272,12 @@ export function dgramFromFd(fd: number, ipv6: boolean, reuse: number, options: T
   } catch (err) {
     const nodeOwnsIt = dgramHandle(socket)?.fd === handed;
     if (nodeOwnsIt) socket.close();
-    else if (handed !== fd) binding.close(handed);
-    if (!nodeOwnsIt) throw err;
-    if (handed !== fd) binding.close(fd);
-    taken(err);
+    else if (handed !== fd) release(handed);
+    if (!nodeOwnsIt) throw asSocketError(err);
+    if (handed !== fd) release(fd);
+    taken(asSocketError(err));
   }
-  if (handed !== fd) binding.close(fd);
+  if (handed !== fd) release(fd);
   return socket;
 }
 

@@ -226,7 +226,11 @@ export class Socket implements Disposable {
       try {
         binding.setsockoptInt(this.#fd, IPPROTO_IPV6, IPV6_V6ONLY, dual ? 0 : 1);
       } catch (err) {
-        binding.close(this.#fd);
+        try {
+          binding.close(this.#fd);
+        } catch {
+          // the setsockopt error is the one to report; the fd is released anyway
+        }
         this.#state = CLOSED;
         fromNative(err);
       }
@@ -592,24 +596,33 @@ export class Socket implements Disposable {
     checkPlatform();
     this.#checkType(SocketType.Stream, 'toServer()');
     const opts = serverOptions(options);
-    try {
-      if (!this.#bound) {
-        const before = this.#optionsUntouched ? 0 : binding.getsockoptInt(fd, SOL_SOCKET, SO_REUSEADDR);
+    if (!this.#bound) {
+      // SO_REUSEADDR before the bind, as Node binds its own listeners on Unix.
+      let before: number;
+      try {
+        before = this.#optionsUntouched ? 0 : binding.getsockoptInt(fd, SOL_SOCKET, SO_REUSEADDR);
         binding.setsockoptInt(fd, SOL_SOCKET, SO_REUSEADDR, 1);
+      } catch (err) {
+        fromNative(err);
+      }
+      try {
+        this.#bindWildcard(fd);
+      } catch (err) {
         try {
-          binding.bind(fd, 0, this.#family === AddressFamily.InterNetworkV6 ? '::' : '0.0.0.0');
-        } catch (err) {
           binding.setsockoptInt(fd, SOL_SOCKET, SO_REUSEADDR, before);
-          throw err;
+        } catch {
+          // the bind error is the one to report
         }
-        this.#bound = true;
+        throw err;
       }
-      if (!this.#listening) {
+    }
+    if (!this.#listening) {
+      try {
         binding.listen(fd, this.#backlog);
-        this.#listening = true;
+      } catch (err) {
+        fromNative(err);
       }
-    } catch (err) {
-      fromNative(err);
+      this.#listening = true;
     }
     return this.#handOff(() => serverFromFd(fd, this.#backlog, opts), 'a net.Server (toServer())');
   }
@@ -670,12 +683,9 @@ export class Socket implements Disposable {
     this.#checkType(SocketType.Dgram, 'toDgram()');
     const opts = dgramOptions(options);
     const ipv6 = this.#family === AddressFamily.InterNetworkV6;
+    if (!this.#bound) this.#bindWildcard(fd);
     let reuse: number;
     try {
-      if (!this.#bound) {
-        binding.bind(fd, 0, ipv6 ? '::' : '0.0.0.0');
-        this.#bound = true;
-      }
       reuse = this.#optionsUntouched ? 0 : binding.getsockoptInt(fd, SOL_SOCKET, UV_UDP_REUSE);
     } catch (err) {
       fromNative(err);
@@ -743,6 +753,17 @@ export class Socket implements Disposable {
     }
     this.#release(owner);
     return result;
+  }
+
+  // The hand-offs' bind of a socket bind() was not called on: [::]:0 or 0.0.0.0:0.
+  #bindWildcard(fd: number): void {
+    const address = this.#family === AddressFamily.InterNetworkV6 ? '::' : '0.0.0.0';
+    try {
+      binding.bind(fd, 0, address);
+    } catch (err) {
+      fromNative(err, { address, port: 0 });
+    }
+    this.#bound = true;
   }
 
   #checkType(type: SocketType, method: string): void {
