@@ -20,7 +20,7 @@
 namespace dualmode {
 namespace {
 
-constexpr size_t kMaxAddress = 64;  // an IPv6 literal with a zone name fits
+constexpr size_t kMaxAddress = 63;  // an IPv6 literal with a zone name fits
 constexpr size_t kMaxOptionBytes = 65536;
 constexpr char kZoneCharacters[] =
     "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.:-";
@@ -111,14 +111,16 @@ bool Bytes(napi_env env, napi_value value, void** data, size_t* length) {
 // Parses "a.b.c.d", "x::y" or "fe80::1%eth0" and `port` into `address`.
 bool ParseAddress(napi_env env, napi_value value, int32_t port, sockaddr_storage* address,
                   int* length) {
-  char text[kMaxAddress];
+  char text[kMaxAddress + 2];  // one more than allowed shows a longer string
   size_t text_length = 0;
   if (napi_get_value_string_utf8(env, value, text, sizeof(text), &text_length) != napi_ok) {
     ThrowTypeError(env, "ERR_INVALID_ARG_TYPE", "address must be of type string");
     return false;
   }
   memset(address, 0, sizeof(*address));
-  bool ok = text_length < sizeof(text) - 1 && port >= 0 && port <= 65535;
+  // No longer than a literal can be, and no NUL inside (C would stop there).
+  bool ok = text_length <= kMaxAddress && strlen(text) == text_length && port >= 0 &&
+            port <= 65535;
   if (ok && strchr(text, ':') != nullptr) {
     sockaddr_in6* in6 = reinterpret_cast<sockaddr_in6*>(address);
     char* zone = strchr(text, '%');
@@ -152,7 +154,7 @@ int PortOf(const sockaddr_storage& address) {
 // { address, family, port } in the shape of Node's server.address();
 // link-local IPv6 addresses carry their zone, as Node writes them.
 napi_value EndPoint(napi_env env, const sockaddr_storage& address, const char* syscall) {
-  char text[kMaxAddress];
+  char text[kMaxAddress + 1];
   const char* family;
   if (address.ss_family == AF_INET6) {
     const sockaddr_in6& in6 = reinterpret_cast<const sockaddr_in6&>(address);
