@@ -104,3 +104,9 @@ test('on a bindv6only=1 host the probe shows Node\'s udp6 socket IPv6-only while
   assert.equal(report.ipv4ReachesDual, true);
   assert.equal(report.nodeListen, true, 'libuv sets IPV6_V6ONLY itself for TCP');
 });
+
+test('dist/cli.js is executable with a node shebang, so npx dualmode runs it in the repository too', () => {
+  const stat = fs.statSync(cli);
+  assert.ok((stat.mode & 0o111) !== 0, `mode ${stat.mode.toString(8)}`);
+  assert.match(fs.readFileSync(cli, 'utf8'), /^#!\/usr\/bin\/env node\n/);
+});
