@@ -823,3 +823,39 @@ test('connect(endPoint, { noDelay: true, timeout: 50 }) sets TCP_NODELAY and emi
   await timedOut;
   assert.equal(client.destroyed, false, "'timeout' only notifies, as with net.connect");
 });
+
+test('on Windows, where Node cannot adopt a socket, the hand-offs throw ERR_FEATURE_UNAVAILABLE_ON_PLATFORM and the Socket stays open', () => {
+  const { spawnSync } = require('node:child_process');
+  // process.platform is what the hand-offs check; the rest of the package
+  // works as on Linux in this child.
+  const code = `
+    Object.defineProperty(process, 'platform', { value: 'win32' });
+    const { Socket, SocketType, ProtocolType, getDualMode } = require('dualmode');
+    const results = {};
+    const stream = new Socket(SocketType.Stream, ProtocolType.Tcp);
+    const dgram = new Socket(SocketType.Dgram, ProtocolType.Udp);
+    for (const [name, call] of [
+      ['toServer', () => stream.toServer()],
+      ['connect', () => stream.connect({ address: '127.0.0.1', port: 9 })],
+      ['toDgram', () => dgram.toDgram()],
+      ['getDualMode', () => getDualMode(new (require('node:net').Server)())],
+    ]) {
+      try { call(); results[name] = 'returned'; } catch (err) { results[name] = err.code; }
+    }
+    results.stillOpen = !stream.closed && stream.dualMode === true && !dgram.closed && dgram.dualMode === true;
+    results.fdStillWorks = getDualMode(stream.fd);
+    stream.close();
+    dgram.close();
+    process.stdout.write(JSON.stringify(results));
+  `;
+  const run = spawnSync(process.execPath, ['-e', code], { cwd: path.join(__dirname, '..'), encoding: 'utf8', timeout: 20000 });
+  assert.equal(run.status, 0, run.stderr);
+  assert.deepEqual(JSON.parse(run.stdout), {
+    toServer: 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM',
+    connect: 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM',
+    toDgram: 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM',
+    getDualMode: 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM',
+    stillOpen: true,
+    fdStillWorks: true,
+  });
+});
