@@ -280,37 +280,34 @@ napi_value Listen(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// getsockname (or getpeername) of the fd argument into `address`; false,
+// with the error thrown, when the call fails.
+bool Query(napi_env env, napi_callback_info info, bool peer, sockaddr_storage* address) {
+  int32_t a[1];
+  if (!Args(env, info, a)) return false;
+  int length;
+  int err = peer ? platform::PeerAddress(a[0], address, &length)
+                 : platform::LocalAddress(a[0], address, &length);
+  if (err != 0) ThrowSystemError(env, err, peer ? "getpeername" : "getsockname");
+  return err == 0;
+}
+
 // localPort(fd) -> the getsockname port, 0 while unbound.
 napi_value LocalPort(napi_env env, napi_callback_info info) {
-  int32_t a[1];
-  if (!Args(env, info, a)) return nullptr;
   sockaddr_storage address;
-  int length;
-  int err = platform::LocalAddress(a[0], &address, &length);
-  if (err != 0) return ThrowSystemError(env, err, "getsockname");
-  return Int(env, PortOf(address));
+  return Query(env, info, false, &address) ? Int(env, PortOf(address)) : nullptr;
 }
 
 // getsockname(fd) -> { address, family, port }
 napi_value LocalAddress(napi_env env, napi_callback_info info) {
-  int32_t a[1];
-  if (!Args(env, info, a)) return nullptr;
   sockaddr_storage address;
-  int length;
-  int err = platform::LocalAddress(a[0], &address, &length);
-  if (err != 0) return ThrowSystemError(env, err, "getsockname");
-  return EndPoint(env, address, "getsockname");
+  return Query(env, info, false, &address) ? EndPoint(env, address, "getsockname") : nullptr;
 }
 
 // getpeername(fd) -> { address, family, port }
 napi_value PeerAddress(napi_env env, napi_callback_info info) {
-  int32_t a[1];
-  if (!Args(env, info, a)) return nullptr;
   sockaddr_storage address;
-  int length;
-  int err = platform::PeerAddress(a[0], &address, &length);
-  if (err != 0) return ThrowSystemError(env, err, "getpeername");
-  return EndPoint(env, address, "getpeername");
+  return Query(env, info, true, &address) ? EndPoint(env, address, "getpeername") : nullptr;
 }
 
 // dupAbove(fd, minimum) -> a close-on-exec copy numbered minimum or above.
