@@ -99,7 +99,9 @@ export class SocketError extends Error {
    * @param syscall - the system call that failed
    */
   constructor(errno: number, syscall: string, details: SocketErrorDetails = {}) {
-    const [code, description] = util.getSystemErrorMap().get(errno) ?? ['UNKNOWN', 'unknown error'];
+    // An errno libuv has no name for keeps util.getSystemErrorName's answer
+    // ("Unknown system error -33"), so that getSystemErrorName(errno) === code.
+    const [code, description] = util.getSystemErrorMap().get(errno) ?? [util.getSystemErrorName(errno), 'unknown error'];
     let message = `${syscall} ${code}: ${description}`;
     if (details.address !== undefined) {
       const host = details.address.includes(':') ? `[${details.address}]` : details.address;
