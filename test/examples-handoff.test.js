@@ -1,5 +1,5 @@
 'use strict';
-const { checkSocketLeaks, track } = require('./helpers');
+const { checkSocketLeaks, track, connectError } = require('./helpers');
 checkSocketLeaks();
 
 // The hand-off examples (echo-server, http-server, udp-responder, systemd-fd)
@@ -129,21 +129,6 @@ function exchange(host, port, payload = '') {
       client.on('close', () => resolve({ text, localAddress }));
     }),
     `a TCP client of ${host}:${port}`,
-  );
-}
-
-/** Resolves with the error code of a connection to host:port, which must fail. */
-function connectError(host, port) {
-  return bounded(
-    new Promise((resolve, reject) => {
-      const client = net.connect({ host, port });
-      client.on('connect', () => {
-        client.destroy();
-        reject(new Error(`${host}:${port} accepted a connection`));
-      });
-      client.on('error', (err) => resolve(err.code));
-    }),
-    `connecting to ${host}:${port}`,
   );
 }
 

@@ -107,4 +107,20 @@ function reaches(host, port, ms = 5000) {
   });
 }
 
-module.exports = { openSockets, checkSocketLeaks, track, socketError, coded, withTimeout, delay, reaches };
+/** Resolves with the error code of a TCP connection to host:port, which must fail; bounded by `ms`. */
+function connectError(host, port, ms = 5000) {
+  return withTimeout(
+    new Promise((resolve, reject) => {
+      const client = net.connect({ host, port });
+      client.on('connect', () => {
+        client.destroy();
+        reject(new Error(`${host}:${port} accepts connections`));
+      });
+      client.on('error', (err) => resolve(err.code));
+    }),
+    ms,
+    `connecting to ${host}:${port}`,
+  );
+}
+
+module.exports = { openSockets, checkSocketLeaks, track, socketError, coded, withTimeout, delay, reaches, connectError };

@@ -10,7 +10,7 @@ const net = require('node:net');
 const path = require('node:path');
 const { test } = require('node:test');
 const { Worker } = require('node:worker_threads');
-const { checkSocketLeaks, openSockets } = require('./helpers');
+const { checkSocketLeaks, openSockets, connectError } = require('./helpers');
 
 checkSocketLeaks();
 
@@ -117,21 +117,6 @@ function openClient(t, host, port) {
     client.once('error', reject);
   });
   return { client, closed, firstLine: bounded(firstLine, `a reply to the client of ${host}:${port}`) };
-}
-
-/** Resolves with the error code of a connection to host:port, which must fail. */
-function connectError(host, port) {
-  return bounded(
-    new Promise((resolve, reject) => {
-      const client = net.connect({ host, port });
-      client.on('connect', () => {
-        client.destroy();
-        reject(new Error(`${host}:${port} still accepts connections`));
-      });
-      client.on('error', (err) => resolve(err.code));
-    }),
-    `connecting to ${host}:${port}`,
-  );
 }
 
 /** Checks the worker's first report: a server listening on [::]:port in dual mode. */

@@ -9,7 +9,7 @@ const fs = require('node:fs');
 const net = require('node:net');
 const { test } = require('node:test');
 const { Socket, SocketType, ProtocolType } = require('dualmode');
-const { checkSocketLeaks, openSockets } = require('../helpers');
+const { checkSocketLeaks, openSockets, connectError } = require('../helpers');
 const { bounded, settle, payload } = require('./fixtures/common');
 
 checkSocketLeaks();
@@ -77,22 +77,6 @@ function roundTrip(client, data, what) {
     }),
     WAIT_MS,
     what,
-  );
-}
-
-/** Resolves with the error code of a connection to host:port, which must fail. */
-function connectError(host, port) {
-  return bounded(
-    new Promise((resolve, reject) => {
-      const client = net.connect({ host, port });
-      client.on('connect', () => {
-        client.destroy();
-        reject(new Error(`${host}:${port} still accepts connections`));
-      });
-      client.on('error', (err) => resolve(err.code));
-    }),
-    WAIT_MS,
-    `connecting to ${host}:${port}`,
   );
 }
 

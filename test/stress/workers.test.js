@@ -19,7 +19,7 @@ const path = require('node:path');
 const { test } = require('node:test');
 const { Worker } = require('node:worker_threads');
 const { Socket, SocketType, ProtocolType } = require('dualmode');
-const { checkSocketLeaks, openSockets } = require('../helpers');
+const { checkSocketLeaks, openSockets, connectError } = require('../helpers');
 const { bounded, settle, payload } = require('./fixtures/common');
 
 checkSocketLeaks();
@@ -137,22 +137,6 @@ async function udpClient(t, type, address) {
       });
     },
   };
-}
-
-/** Resolves with the error code of a connection to host:port, which must fail. */
-function connectError(host, port) {
-  return bounded(
-    new Promise((resolve, reject) => {
-      const client = net.connect({ host, port });
-      client.on('connect', () => {
-        client.destroy();
-        reject(new Error(`${host}:${port} still accepts connections`));
-      });
-      client.on('error', (err) => resolve(err.code));
-    }),
-    WAIT_MS,
-    `connecting to ${host}:${port}`,
-  );
 }
 
 const sameSockets = (expected) => JSON.stringify(openSockets()) === JSON.stringify(expected);
