@@ -160,8 +160,9 @@ export class Socket implements Disposable {
   // adopted one. The public getters always ask the kernel.
   #bound = false;
   #listening = false;
-  // Whether no option was set through this Socket since it created its fd, so
-  // SO_REUSEADDR still holds the OS default 0 and need not be read back.
+  // Whether setSocketOption/setRawSocketOption were never called on the fd
+  // this Socket created, so SO_REUSEADDR (and SO_REUSEPORT) still hold the OS
+  // default 0 and need not be read back before the hand-offs change them.
   #optionsUntouched = true;
   readonly #family: AddressFamily;
   readonly #type: SocketType;
