@@ -1,25 +1,10 @@
 'use strict';
 // Shared test helpers: socket teardown, the fd-leak check and error matchers.
 const assert = require('node:assert/strict');
-const fs = require('node:fs');
+const { openSockets } = require('./fd-table');
 const net = require('node:net');
 const util = require('node:util');
 const { after } = require('node:test');
-
-/** The socket descriptors of this process: "fd -> socket:[inode]". */
-function openSockets() {
-  const result = [];
-  for (const fd of fs.readdirSync('/proc/self/fd')) {
-    let target;
-    try {
-      target = fs.readlinkSync(`/proc/self/fd/${fd}`);
-    } catch {
-      continue; // the directory handle readdirSync used, already closed
-    }
-    if (target.startsWith('socket:')) result.push(`${fd} -> ${target}`);
-  }
-  return result.sort();
-}
 
 /**
  * Fails the file when it ends with socket descriptors it did not start with.

@@ -8,23 +8,10 @@
 //   probe    fills the descriptor table with /dev/null before anything asks
 //            Socket.osSupportsIPv6, so that its first probe meets EMFILE.
 const fs = require('node:fs');
+const { openSockets } = require('../fd-table');
 const { Socket, AddressFamily, SocketType, ProtocolType, SocketError } = require('dualmode');
 
 const MAX = 1000; // far above the limit the test sets: the loops are bounded
-
-function openSockets() {
-  const result = [];
-  for (const fd of fs.readdirSync('/proc/self/fd')) {
-    let target;
-    try {
-      target = fs.readlinkSync(`/proc/self/fd/${fd}`);
-    } catch {
-      continue;
-    }
-    if (target.startsWith('socket:')) result.push(`${fd} -> ${target}`);
-  }
-  return result.sort();
-}
 
 function describe(err) {
   if (err === null || typeof err !== 'object') return { thrown: String(err) };

@@ -14,6 +14,7 @@
 // the scenario. If a leaked handle keeps this process alive, it exits 3
 // after 3 s.
 const fs = require('node:fs');
+const { openSockets } = require('../fd-table');
 const os = require('node:os');
 const dualmode = require('dualmode');
 
@@ -22,20 +23,6 @@ const { Socket, AddressFamily, SocketType, ProtocolType, SocketOptionLevel, Sock
 
 const ERRNO = os.constants.errno;
 const F_DUPFD_CLOEXEC = 1030; // Linux
-
-function openSockets() {
-  const result = [];
-  for (const fd of fs.readdirSync('/proc/self/fd')) {
-    let target;
-    try {
-      target = fs.readlinkSync(`/proc/self/fd/${fd}`);
-    } catch {
-      continue;
-    }
-    if (target.startsWith('socket:')) result.push(`${fd} -> ${target}`);
-  }
-  return result.sort();
-}
 
 /** What /proc says descriptor `fd` is, or null when it is not open. */
 function fdTarget(fd) {
