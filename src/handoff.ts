@@ -83,11 +83,13 @@ export interface ToDgramOptions {
 export type LookupCallback = (err: Error | null, address: string, family: number) => void;
 
 /** Copies the named keys of a user object after checking their types; reads each once. */
+const noOptions = Object.freeze({});
+
 function pick<T extends object>(
   options: unknown,
   kinds: Record<keyof T & string, 'boolean' | 'number' | 'function'>,
-): T {
-  if (options === undefined) return {} as T;
+): Readonly<T> {
+  if (options === undefined) return noOptions as T;
   const source = validateObject(options, 'options') as Record<string, unknown>;
   const result: Record<string, unknown> = {};
   for (const [key, kind] of Object.entries(kinds)) {
@@ -115,7 +117,7 @@ export function serverOptions(options: unknown): ToServerOptions | undefined {
 }
 
 /** @internal */
-export function connectOptions(options: unknown): ConnectOptions {
+export function connectOptions(options: unknown): Readonly<ConnectOptions> {
   return pick<ConnectOptions>(options, {
     allowHalfOpen: 'boolean',
     noDelay: 'boolean',
@@ -126,11 +128,9 @@ export function connectOptions(options: unknown): ConnectOptions {
 }
 
 /** @internal */
-export function dgramOptions(options: unknown): ToDgramOptions {
-  const picked = pick<ToDgramOptions>(options, { recvBufferSize: 'number', sendBufferSize: 'number', lookup: 'function' });
-  if (picked.recvBufferSize === 0) delete picked.recvBufferSize;
-  if (picked.sendBufferSize === 0) delete picked.sendBufferSize;
-  return picked;
+export function dgramOptions(options: unknown): Readonly<ToDgramOptions> {
+  // A buffer size of 0 reaches dgram as it is: Node leaves the size alone then.
+  return pick<ToDgramOptions>(options, { recvBufferSize: 'number', sendBufferSize: 'number', lookup: 'function' });
 }
 
 /** Throws where Node cannot adopt a descriptor. @internal */
@@ -218,9 +218,8 @@ function fromNativeTo(err: unknown, callback: LookupCallback): void {
  * A bound dgram.Socket that owns `fd`; IPv4 destinations are mapped when the
  * socket is dual mode. `reuse` is the value of UV_UDP_REUSE to put back. @internal
  */
-export function dgramFromFd(fd: number, ipv6: boolean, reuse: number, options: ToDgramOptions): dgram.Socket {
-  const { lookup: resolve = nodeDns().lookup, ...rest } = options;
-  const isIP = nodeNet().isIP;
+export function dgramFromFd(fd: number, ipv6: boolean, reuse: number, options: Readonly<ToDgramOptions>): dgram.Socket {
+  const resolve = options.lookup ?? nodeDns().lookup;
   // Node's bind({ fd }) ignores descriptor 0 (it reads as "no fd"): hand over
   // a copy numbered 3 or above, and close 0 once Node owns the copy.
   let handed = fd;
@@ -229,31 +228,34 @@ export function dgramFromFd(fd: number, ipv6: boolean, reuse: number, options: T
   // 127.0.0.1 into EINVAL: map IPv4 on a dual-mode socket, as .NET's
   // Serialize does. Dual mode cannot change once bound, so it is read once,
   // when first needed, from the socket this dgram.Socket owns (open while
-  // its lookup runs).
+  // its lookup runs). One closure per socket; the rest is made per lookup.
   let dual: boolean | undefined;
-  const isDual = () => (dual ??= binding.getsockoptInt(handed, IPPROTO_IPV6, IPV6_V6ONLY) === 0);
-  // As bind() and connect() do (API §3.3): the wrong family is EAFNOSUPPORT.
-  const mapped = (address: string, found: number, callback: LookupCallback): void => {
-    if (ipv6 ? found === 6 : found === 4) return callback(null, address, found);
-    if (ipv6 && isDual()) return callback(null, `::ffff:${address}`, 6);
-    const hint = ipv6
-      ? 'an IPv4 destination needs dualMode = true on an IPv6 socket'
-      : 'an IPv4 socket cannot reach an IPv6 address';
-    callback(new SocketError(errnoOf('EAFNOSUPPORT'), 'send', { address, hint }), address, found);
-  };
   const lookup = (hostname: string, _options: unknown, callback: LookupCallback): void => {
+    const isDual = () => (dual ??= binding.getsockoptInt(handed, IPPROTO_IPV6, IPV6_V6ONLY) === 0);
+    // As bind() and connect() do (API §3.3): the wrong family is EAFNOSUPPORT.
+    const mapped = (address: string, found: number): void => {
+      if (ipv6 ? found === 6 : found === 4) return callback(null, address, found);
+      if (ipv6 && isDual()) return callback(null, `::ffff:${address}`, 6);
+      const hint = ipv6
+        ? 'an IPv4 destination needs dualMode = true on an IPv6 socket'
+        : 'an IPv4 socket cannot reach an IPv6 address';
+      callback(new SocketError(errnoOf('EAFNOSUPPORT'), 'send', { address, hint }), address, found);
+    };
     try {
-      const literal = isIP(hostname);
-      if (literal !== 0) return mapped(hostname, literal, callback);
+      const literal = nodeNet().isIP(hostname);
+      if (literal !== 0) return mapped(hostname, literal);
       const family = !ipv6 ? 4 : isDual() ? 0 : 6;
-      resolve(hostname, { family }, (err, address, found) =>
-        err ? callback(err, address, found) : mapped(address, found, callback),
-      );
+      resolve(hostname, { family }, (err, address, found) => (err ? callback(err, address, found) : mapped(address, found)));
     } catch (err) {
       fromNativeTo(err, callback);
     }
   };
-  const socket = nodeDgram().createSocket({ type: ipv6 ? 'udp6' : 'udp4', lookup, ...rest });
+  const socket = nodeDgram().createSocket({
+    type: ipv6 ? 'udp6' : 'udp4',
+    lookup,
+    recvBufferSize: options.recvBufferSize,
+    sendBufferSize: options.sendBufferSize,
+  });
   if (fd === 0) {
     try {
       handed = binding.dupAbove(fd, 3);

@@ -56,16 +56,18 @@ const {
   UV_UDP_REUSE,
 } = platform as Record<string, number>;
 
-const nativeFamily = new Map<number, number>([
-  [AddressFamily.Unspecified, AF_UNSPEC],
-  [AddressFamily.InterNetwork, AF_INET],
-  [AddressFamily.InterNetworkV6, AF_INET6],
-]);
-const nativeType = new Map<number, number>([
-  [SocketType.Stream, SOCK_STREAM],
-  [SocketType.Dgram, SOCK_DGRAM],
-  [SocketType.Raw, SOCK_RAW],
-]);
+// The platform's numbers for the .NET values a Socket can be created with
+// (plain objects: an integer-keyed property read, no hashing).
+const nativeFamily: Readonly<Record<number, number>> = {
+  [AddressFamily.Unspecified]: AF_UNSPEC,
+  [AddressFamily.InterNetwork]: AF_INET,
+  [AddressFamily.InterNetworkV6]: AF_INET6,
+};
+const nativeType: Readonly<Record<number, number>> = {
+  [SocketType.Stream]: SOCK_STREAM,
+  [SocketType.Dgram]: SOCK_DGRAM,
+  [SocketType.Raw]: SOCK_RAW,
+};
 
 const OPEN = 0;
 const CLOSED = 1;
@@ -111,6 +113,8 @@ const owned = new FinalizationRegistry<Held>((held) => {
     code: 'DUALMODE_SOCKET_GC',
   });
 });
+
+const endOfJob = Promise.resolve();
 
 let supportsIPv4: boolean | undefined;
 let supportsIPv6: boolean | undefined;
@@ -215,7 +219,7 @@ export class Socket implements Disposable {
     }
 
     try {
-      this.#fd = binding.socket(nativeFamily.get(this.#family)!, nativeType.get(this.#type)!, this.#protocol);
+      this.#fd = binding.socket(nativeFamily[this.#family]!, nativeType[this.#type]!, this.#protocol);
     } catch (err) {
       fromNative(err);
     }
@@ -239,15 +243,22 @@ export class Socket implements Disposable {
     this.#watch();
   }
 
+  // The Sockets made in the current job, registered by one promise reaction
+  // when it ends (a promise job costs less than queueMicrotask, which makes
+  // an AsyncResource per call). The array is reused from job to job.
   static #waiting: Socket[] = [];
 
   static #registerWaiting(): void {
     const waiting = Socket.#waiting;
-    Socket.#waiting = [];
-    for (const socket of waiting) {
-      if (socket.#state !== OPEN) continue;
-      socket.#held = { fd: socket.#fd };
-      owned.register(socket, socket.#held);
+    try {
+      for (let i = 0; i < waiting.length; i++) {
+        const socket = waiting[i]!;
+        if (socket.#state !== OPEN) continue;
+        socket.#held = { fd: socket.#fd };
+        owned.register(socket, socket.#held);
+      }
+    } finally {
+      waiting.length = 0;
     }
   }
 
@@ -258,7 +269,7 @@ export class Socket implements Disposable {
    */
   #watch(): void {
     if (binding.inWorker) binding.own(this.#fd, 1);
-    if (Socket.#waiting.push(this) === 1) queueMicrotask(Socket.#registerWaiting);
+    if (Socket.#waiting.push(this) === 1) endOfJob.then(Socket.#registerWaiting);
   }
 
   /**
