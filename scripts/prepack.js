@@ -1,5 +1,5 @@
 'use strict';
-// npm pack / npm publish: compile the TypeScript, make this host's prebuild,
+// npm pack / npm publish: build dist/ (scripts/build.js), make this host's prebuild,
 // and put node-addon-api's headers in native/node-addon-api/ so that the
 // fallback compile (node-gyp-build, where no prebuild matches) needs no
 // dependency beyond node-gyp-build.
@@ -10,7 +10,7 @@ const path = require('node:path');
 const root = path.join(__dirname, '..');
 const run = (args) => execFileSync(process.execPath, args, { cwd: root, stdio: ['ignore', 2, 2] });
 
-run([require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json']);
+run([path.join(__dirname, 'build.js')]);
 run([path.join(__dirname, 'prebuild.js'), '--host']);
 
 const source = path.dirname(require.resolve('node-addon-api/package.json'));

@@ -22,7 +22,7 @@
 //    -fno-omit-frame-pointer -fno-sanitize-recover=undefined -g`, which
 //    node-gyp's Makefiles append to their own flags; the result is checked
 //    to link libasan and libubsan (ldd) and to call the sanitizers (nm).
-//    dist/ is compiled from the copied src/ with this repo's tsc.
+//    dist/ is built from the copied src/ by its scripts/build.js.
 // 3. The copy's test files run with `node --test` (as test/run.js does) and
 //      LD_PRELOAD=<libasan.so>:<libubsan.so>   node itself is not instrumented:
 //                                              the ASan runtime must come first
@@ -160,8 +160,7 @@ async function main() {
   };
   console.error(`sanitize: ${addon}\n${ldd.stdout.split('\n').filter((line) => /san\.so/.test(line)).join('\n')}`);
   for (const [what, ok] of Object.entries(links)) if (!ok) fail(`the addon is not instrumented: no ${what}`);
-  const tsc = require.resolve('typescript/bin/tsc', { paths: [root] });
-  step('compiling dist/', process.execPath, [tsc, '-p', path.join(copy, 'tsconfig.json')], { cwd: copy, env: buildEnv });
+  step('building dist/', process.execPath, [path.join(copy, 'scripts', 'build.js')], { cwd: copy, env: buildEnv });
 
   // 3. The tests.
   const testFiles = (dir) =>

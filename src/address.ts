@@ -18,27 +18,29 @@ export function ipFamily(value: unknown, name: string): 4 | 6 {
   return family as 4 | 6;
 }
 
+/** The 16-bit groups of the colon-separated part of an IPv6 literal. */
+function parseGroups(part: string): number[] {
+  if (part === '') return [];
+  const result: number[] = [];
+  for (const piece of part.split(':')) {
+    if (piece.includes('.')) {
+      const [a, b, c, d] = piece.split('.').map(Number) as [number, number, number, number];
+      result.push((a << 8) | b, (c << 8) | d);
+    } else {
+      result.push(parseInt(piece, 16));
+    }
+  }
+  return result;
+}
+
 /** The eight 16-bit groups of a valid IPv6 literal (its zone ignored). */
 function groups(address: string): number[] {
   const zone = address.indexOf('%');
   const text = zone < 0 ? address : address.slice(0, zone);
-  const parse = (part: string): number[] => {
-    if (part === '') return [];
-    const result: number[] = [];
-    for (const piece of part.split(':')) {
-      if (piece.includes('.')) {
-        const [a, b, c, d] = piece.split('.').map(Number) as [number, number, number, number];
-        result.push((a << 8) | b, (c << 8) | d);
-      } else {
-        result.push(parseInt(piece, 16));
-      }
-    }
-    return result;
-  };
   const gap = text.indexOf('::');
-  if (gap < 0) return parse(text);
-  const head = parse(text.slice(0, gap));
-  const tail = parse(text.slice(gap + 2));
+  if (gap < 0) return parseGroups(text);
+  const head = parseGroups(text.slice(0, gap));
+  const tail = parseGroups(text.slice(gap + 2));
   return [...head, ...new Array<number>(8 - head.length - tail.length).fill(0), ...tail];
 }
 

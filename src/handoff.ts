@@ -214,51 +214,69 @@ function fromNativeTo(err: unknown, callback: LookupCallback): void {
   }
 }
 
+// What the lookup of a toDgram() socket needs, one record per socket.
+// Node's udp6 handle looks every destination up with family 6, which turns
+// 127.0.0.1 into EINVAL: IPv4 is mapped on a dual-mode socket, as .NET's
+// Serialize does. Dual mode cannot change once bound, so it is read once,
+// when first needed, from the descriptor the dgram.Socket owns (open while
+// its lookup runs).
+interface Destinations {
+  fd: number;
+  readonly ipv6: boolean;
+  dual: boolean | undefined;
+  readonly resolve: NonNullable<ToDgramOptions['lookup']>;
+}
+
+function isDual(d: Destinations): boolean {
+  return (d.dual ??= binding.getsockoptInt(d.fd, IPPROTO_IPV6, IPV6_V6ONLY) === 0);
+}
+
+// As bind() and connect() do (API §3.3): the wrong family is EAFNOSUPPORT.
+function deliver(d: Destinations, address: string, found: number, callback: LookupCallback): void {
+  if (d.ipv6 ? found === 6 : found === 4) return callback(null, address, found);
+  if (d.ipv6 && isDual(d)) return callback(null, `::ffff:${address}`, 6);
+  const hint = d.ipv6
+    ? 'an IPv4 destination needs dualMode = true on an IPv6 socket'
+    : 'an IPv4 socket cannot reach an IPv6 address';
+  callback(new SocketError(errnoOf('EAFNOSUPPORT'), 'send', { address, hint }), address, found);
+}
+
+// Runs for every send() and connect(): an IP literal costs no allocation.
+function lookUp(d: Destinations, hostname: string, callback: LookupCallback): void {
+  try {
+    const literal = nodeNet().isIP(hostname);
+    if (literal !== 0) return deliver(d, hostname, literal, callback);
+    const family = !d.ipv6 ? 4 : isDual(d) ? 0 : 6;
+    d.resolve(hostname, { family }, (err, address, found) =>
+      err ? callback(err, address, found) : deliver(d, address, found, callback),
+    );
+  } catch (err) {
+    fromNativeTo(err, callback);
+  }
+}
+
+function lookupFor(d: Destinations): (hostname: string, options: unknown, callback: LookupCallback) => void {
+  return (hostname, _options, callback) => lookUp(d, hostname, callback);
+}
+
 /**
  * A bound dgram.Socket that owns `fd`; IPv4 destinations are mapped when the
  * socket is dual mode. `reuse` is the value of UV_UDP_REUSE to put back. @internal
  */
 export function dgramFromFd(fd: number, ipv6: boolean, reuse: number, options: Readonly<ToDgramOptions>): dgram.Socket {
-  const resolve = options.lookup ?? nodeDns().lookup;
+  const destinations: Destinations = { fd, ipv6, dual: undefined, resolve: options.lookup ?? nodeDns().lookup };
   // Node's bind({ fd }) ignores descriptor 0 (it reads as "no fd"): hand over
   // a copy numbered 3 or above, and close 0 once Node owns the copy.
   let handed = fd;
-
-  // Node's udp6 handle looks every destination up with family 6, which turns
-  // 127.0.0.1 into EINVAL: map IPv4 on a dual-mode socket, as .NET's
-  // Serialize does. Dual mode cannot change once bound, so it is read once,
-  // when first needed, from the socket this dgram.Socket owns (open while
-  // its lookup runs). One closure per socket; the rest is made per lookup.
-  let dual: boolean | undefined;
-  const lookup = (hostname: string, _options: unknown, callback: LookupCallback): void => {
-    const isDual = () => (dual ??= binding.getsockoptInt(handed, IPPROTO_IPV6, IPV6_V6ONLY) === 0);
-    // As bind() and connect() do (API §3.3): the wrong family is EAFNOSUPPORT.
-    const mapped = (address: string, found: number): void => {
-      if (ipv6 ? found === 6 : found === 4) return callback(null, address, found);
-      if (ipv6 && isDual()) return callback(null, `::ffff:${address}`, 6);
-      const hint = ipv6
-        ? 'an IPv4 destination needs dualMode = true on an IPv6 socket'
-        : 'an IPv4 socket cannot reach an IPv6 address';
-      callback(new SocketError(errnoOf('EAFNOSUPPORT'), 'send', { address, hint }), address, found);
-    };
-    try {
-      const literal = nodeNet().isIP(hostname);
-      if (literal !== 0) return mapped(hostname, literal);
-      const family = !ipv6 ? 4 : isDual() ? 0 : 6;
-      resolve(hostname, { family }, (err, address, found) => (err ? callback(err, address, found) : mapped(address, found)));
-    } catch (err) {
-      fromNativeTo(err, callback);
-    }
-  };
   const socket = nodeDgram().createSocket({
     type: ipv6 ? 'udp6' : 'udp4',
-    lookup,
+    lookup: lookupFor(destinations),
     recvBufferSize: options.recvBufferSize,
     sendBufferSize: options.sendBufferSize,
   });
   if (fd === 0) {
     try {
-      handed = binding.dupAbove(fd, 3);
+      handed = destinations.fd = binding.dupAbove(fd, 3);
     } catch (err) {
       fromNative(err);
     }

@@ -94,7 +94,7 @@ test('the tarball holds the built JS, the types, the native sources for a fallba
 });
 
 test('the tarball holds nothing users do not need, and stays small', () => {
-  const allowed = /^(package\.json|README\.md|LICENSE|binding\.gyp|dist\/[\w.]+\.(js|mjs|d\.ts|d\.mts)|native\/[\w.]+\.(cc|h)|native\/node-addon-api\/[\w.-]+\.(h|md)|prebuilds\/[\w-]+\/dualmode\.(glibc|musl)\.node)$/;
+  const allowed = /^(package\.json|README\.md|LICENSE|binding\.gyp|dist\/[\w.]+\.(js|mjs|d\.ts|d\.mts|js\.map|mjs\.map)|native\/[\w.]+\.(cc|h)|native\/node-addon-api\/[\w.-]+\.(h|md)|prebuilds\/[\w-]+\/dualmode\.(glibc|musl)\.node)$/;
   const extra = files.filter((file) => !allowed.test(file));
   assert.deepEqual(extra, []);
   assert.ok(fs.statSync(tarball).size < 250 * 1024, `tarball is ${fs.statSync(tarball).size} bytes`);
@@ -117,6 +117,16 @@ test('require and import of the installed package work and share one implementat
   assert.equal(cjs.trim(), '23 true');
   const esm = run(process.execPath, ['--input-type=module', '-e', "import {Socket,SocketType,ProtocolType} from 'dualmode'; import {createRequire} from 'node:module'; const s=new Socket(SocketType.Stream, ProtocolType.Tcp); console.log(s.addressFamily, s.dualMode, Socket === createRequire(import.meta.url)('dualmode').Socket); s.close()"], { cwd: consumer, env: bareEnv() });
   assert.equal(esm.trim(), '23 true true');
+});
+
+test('require() reads one JavaScript file of the package (the bundle), whose classes keep their names', () => {
+  const script =
+    "const d = require('dualmode');" +
+    "const own = Object.keys(require.cache).filter((f) => f.includes('node_modules/dualmode/') && f.endsWith('.js'));" +
+    'console.log(JSON.stringify({ own: own.map((f) => f.split("node_modules/dualmode/")[1]), names: [d.Socket.name, d.SocketError.name, d.NotSupportedError.name] }))';
+  const { own, names } = JSON.parse(run(process.execPath, ['-e', script], { cwd: consumer, env: bareEnv() }));
+  assert.deepEqual(own, ['dist/index.js']);
+  assert.deepEqual(names, ['Socket', 'SocketError', 'NotSupportedError']);
 });
 
 test('the types compile under tsc --strict --module nodenext, for CommonJS and ES module users', () => {
