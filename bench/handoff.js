@@ -28,7 +28,7 @@ function chain(n, cycle) {
 
 module.exports = async function handoff({ bare, dualmode, rounds, batchMs }) {
   const { Socket, SocketType, ProtocolType, platform } = dualmode;
-  const { AF_INET6, SOCK_STREAM, SOCK_DGRAM, IPPROTO_IPV6, IPV6_V6ONLY } = platform;
+  const { AF_INET6, SOCK_STREAM, SOCK_DGRAM, IPPROTO_IPV6, IPV6_V6ONLY, SOL_SOCKET, UV_UDP_REUSE } = platform;
   const ANY6 = { address: '::', port: 0 };
   const LISTEN6 = { host: '::', port: 0 };
 
@@ -91,6 +91,22 @@ module.exports = async function handoff({ bare, dualmode, rounds, batchMs }) {
           bare.bind6(fd, '::', 0);
           const udp = dgram.createSocket('udp6');
           udp.bind({ fd }); // bound synchronously: 'listening' is emitted inside
+          udp.close(done);
+        }),
+    },
+    {
+      // toDgram()'s contract adds one system call to the bare path: libuv
+      // turns SO_REUSEADDR on when it adopts the descriptor, and toDgram()
+      // puts it back (a bound UDP port must not be shared silently).
+      name: 'bare fd path + the SO_REUSEADDR restore',
+      run: (n) =>
+        chain(n, (done) => {
+          const fd = bare.socket(AF_INET6, SOCK_DGRAM, 0);
+          bare.setsockoptInt(fd, IPPROTO_IPV6, IPV6_V6ONLY, 0);
+          bare.bind6(fd, '::', 0);
+          const udp = dgram.createSocket('udp6');
+          udp.bind({ fd });
+          bare.setsockoptInt(fd, SOL_SOCKET, UV_UDP_REUSE, 0);
           udp.close(done);
         }),
     },

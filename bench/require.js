@@ -29,14 +29,17 @@ module.exports = function requireFigure({ root, addonFile, rounds }) {
     { name: 'require(empty .js file)', specifier: path.join(__dirname, 'empty.js') },
     // The addon through node-gyp-build alone: what the package's loader costs.
     { name: 'node-gyp-build(root) alone', specifier: path.join(__dirname, 'node-gyp-build-only.js') },
+    // The package's shape and none of its code: a bare specifier resolved
+    // through an exports map (as require('dualmode') is), then node-gyp-build.
+    { name: 'exports map + node-gyp-build', specifier: 'dualmode-shape', cwd: path.join(__dirname, 'shape') },
   ];
-  for (const variant of variants) child(root, variant.specifier); // warm the page cache
+  for (const variant of variants) child(variant.cwd ?? root, variant.specifier); // warm the page cache
   const result = Object.fromEntries(variants.map((v) => [v.name, { nsPerOp: [], wall: [] }]));
   for (let round = 0; round < rounds; round++) {
     const order = variants.map((_, i) => variants[(i + round) % variants.length]);
     const best = new Map(variants.map((v) => [v, { inside: Infinity, wall: Infinity }]));
     for (const variant of [...order, ...[...order].reverse()]) {
-      const { inside, wall } = child(root, variant.specifier);
+      const { inside, wall } = child(variant.cwd ?? root, variant.specifier);
       const b = best.get(variant);
       b.inside = Math.min(b.inside, inside);
       b.wall = Math.min(b.wall, wall);
