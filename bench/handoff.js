@@ -66,6 +66,17 @@ module.exports = async function handoff({ bare, dualmode, rounds, batchMs }) {
     },
   ];
 
+  // The bare descriptor path of a UDP socket, optionally with toDgram()'s
+  // restore of SO_REUSEADDR.
+  const bareUdp = (restore) => {
+    const fd = bare.socket(AF_INET6, SOCK_DGRAM, 0);
+    bare.setsockoptInt(fd, IPPROTO_IPV6, IPV6_V6ONLY, 0);
+    bare.bind6(fd, '::', 0);
+    const udp = dgram.createSocket('udp6');
+    udp.bind({ fd }); // bound synchronously: 'listening' is emitted inside
+    if (restore) bare.setsockoptInt(fd, SOL_SOCKET, UV_UDP_REUSE, 0);
+    return udp;
+  };
   const udp = [
     {
       name: 'dualmode new Socket(Dgram) + toDgram() + close',
@@ -84,31 +95,14 @@ module.exports = async function handoff({ bare, dualmode, rounds, batchMs }) {
     },
     {
       name: "bare socket/setsockopt/bind6 + createSocket('udp6').bind({ fd }) + close",
-      run: (n) =>
-        chain(n, (done) => {
-          const fd = bare.socket(AF_INET6, SOCK_DGRAM, 0);
-          bare.setsockoptInt(fd, IPPROTO_IPV6, IPV6_V6ONLY, 0);
-          bare.bind6(fd, '::', 0);
-          const udp = dgram.createSocket('udp6');
-          udp.bind({ fd }); // bound synchronously: 'listening' is emitted inside
-          udp.close(done);
-        }),
+      run: (n) => chain(n, (done) => bareUdp(false).close(done)),
     },
     {
       // toDgram()'s contract adds one system call to the bare path: libuv
       // turns SO_REUSEADDR on when it adopts the descriptor, and toDgram()
       // puts it back (a bound UDP port must not be shared silently).
       name: 'bare fd path + the SO_REUSEADDR restore',
-      run: (n) =>
-        chain(n, (done) => {
-          const fd = bare.socket(AF_INET6, SOCK_DGRAM, 0);
-          bare.setsockoptInt(fd, IPPROTO_IPV6, IPV6_V6ONLY, 0);
-          bare.bind6(fd, '::', 0);
-          const udp = dgram.createSocket('udp6');
-          udp.bind({ fd });
-          bare.setsockoptInt(fd, SOL_SOCKET, UV_UDP_REUSE, 0);
-          udp.close(done);
-        }),
+      run: (n) => chain(n, (done) => bareUdp(true).close(done)),
     },
   ];
 
