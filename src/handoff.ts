@@ -82,9 +82,10 @@ export interface ToDgramOptions {
  */
 export type LookupCallback = (err: Error | null, address: string, family: number) => void;
 
-/** Copies the named keys of a user object after checking their types; reads each once. */
+// What pick() returns when no options were given (read only, never copied).
 const noOptions = Object.freeze({});
 
+/** Copies the named keys of a user object after checking their types; reads each once. */
 function pick<T extends object>(
   options: unknown,
   kinds: Record<keyof T & string, 'boolean' | 'number' | 'function'>,
@@ -265,22 +266,22 @@ function lookupFor(d: Destinations): (hostname: string, options: unknown, callba
  */
 export function dgramFromFd(fd: number, ipv6: boolean, reuse: number, options: Readonly<ToDgramOptions>): dgram.Socket {
   const destinations: Destinations = { fd, ipv6, dual: undefined, resolve: options.lookup ?? nodeDns().lookup };
-  // Node's bind({ fd }) ignores descriptor 0 (it reads as "no fd"): hand over
-  // a copy numbered 3 or above, and close 0 once Node owns the copy.
-  let handed = fd;
   const socket = nodeDgram().createSocket({
     type: ipv6 ? 'udp6' : 'udp4',
     lookup: lookupFor(destinations),
     recvBufferSize: options.recvBufferSize,
     sendBufferSize: options.sendBufferSize,
   });
+  // Node's bind({ fd }) ignores descriptor 0 (it reads as "no fd"): hand over
+  // a copy numbered 3 or above, and close 0 once Node owns the copy.
   if (fd === 0) {
     try {
-      handed = destinations.fd = binding.dupAbove(fd, 3);
+      destinations.fd = binding.dupAbove(fd, 3);
     } catch (err) {
       fromNative(err);
     }
   }
+  const handed = destinations.fd;
   try {
     // exclusive: bind here even in a cluster worker. 'listening' is emitted
     // synchronously inside this call: the socket comes back bound.

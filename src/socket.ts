@@ -219,7 +219,7 @@ export class Socket implements Disposable {
     }
 
     try {
-      this.#fd = binding.socket(nativeFamily[this.#family]!, nativeType[this.#type]!, this.#protocol);
+      this.#fd = binding.socket(nativeFamily[this.#family], nativeType[this.#type], this.#protocol);
     } catch (err) {
       fromNative(err);
     }
