@@ -27,10 +27,11 @@ module.exports = function requireFigure({ root, addonFile, rounds }) {
     { name: 'require(addon .node file)', specifier: addonFile },
     // The loader's floor: a first require() of an empty file.
     { name: 'require(empty .js file)', specifier: path.join(__dirname, 'empty.js') },
-    // The addon through node-gyp-build alone: what the package's loader costs.
-    { name: 'node-gyp-build(root) alone', specifier: path.join(__dirname, 'node-gyp-build-only.js') },
-    // The package's shape and none of its code: a bare specifier resolved
-    // through an exports map (as require('dualmode') is), then node-gyp-build.
+    // bench/shape/index.js loads the addon through node-gyp-build and does
+    // nothing else. By its path: what the package's loader costs.
+    { name: 'node-gyp-build(root) alone', specifier: path.join(__dirname, 'shape', 'index.js') },
+    // By its package name, a bare specifier resolved through an exports map
+    // (as require('dualmode') is): the package's shape with none of its code.
     { name: 'exports map + node-gyp-build', specifier: 'dualmode-shape', cwd: path.join(__dirname, 'shape') },
   ];
   for (const variant of variants) child(variant.cwd ?? root, variant.specifier); // warm the page cache
