@@ -6,23 +6,11 @@ const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const { test } = require('node:test');
-const { checkSocketLeaks } = require('./helpers');
+const { checkSocketLeaks, probeKeys } = require('./helpers');
 
 checkSocketLeaks();
 
 const cli = path.join(__dirname, '..', 'dist', 'cli.js');
-const keys = [
-  'ipv4',
-  'ipv6',
-  'bindv6only',
-  'newSocketDual',
-  'ipv4ReachesDual',
-  'wildcardConflict',
-  'nodeListen',
-  'nodeListenIpv6Only',
-  'nodeListenHostIpv6Only',
-  'nodeUdp6',
-];
 
 function probe(args, env = {}) {
   const childEnv = { ...process.env, ...env };
@@ -34,7 +22,7 @@ test('probe --json prints one JSON object with every key, in a stable order, and
   const result = probe(['probe', '--json']);
   assert.equal(result.status, 0, result.stderr);
   const report = JSON.parse(result.stdout);
-  assert.deepEqual(Object.keys(report), keys);
+  assert.deepEqual(Object.keys(report), probeKeys);
   assert.equal(report.ipv4, true);
   assert.equal(report.ipv6, true);
   assert.equal(report.bindv6only, Number(fs.readFileSync('/proc/sys/net/ipv6/bindv6only', 'utf8')));
@@ -52,7 +40,7 @@ test('probe prints a readable table with one line per finding', () => {
   assert.equal(result.status, 0, result.stderr);
   const lines = result.stdout.trim().split('\n');
   assert.match(lines[0], /^dualmode probe \(linux, Node v\d+/);
-  assert.equal(lines.length, 1 + keys.length);
+  assert.equal(lines.length, 1 + probeKeys.length);
   assert.match(result.stdout, /^IPv6 supported\s+true$/m);
   assert.match(result.stdout, /^new Socket\(Stream, Tcp\) is dual\s+true$/m);
   assert.match(result.stdout, /^system default IPV6_V6ONLY\s+[01]$/m);
@@ -62,7 +50,7 @@ test('--help explains every line and names its JSON key', () => {
   const result = probe(['--help']);
   assert.equal(result.status, 0);
   assert.match(result.stdout, /^Usage: dualmode probe \[--json\]/);
-  for (const key of keys) assert.match(result.stdout, new RegExp(`\\[${key}\\]\\n {6}\\S`), key);
+  for (const key of probeKeys) assert.match(result.stdout, new RegExp(`\\[${key}\\]\\n {6}\\S`), key);
 });
 
 test('an unknown command or option exits 2 with the usage on stderr; no arguments exits 1', () => {

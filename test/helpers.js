@@ -108,4 +108,18 @@ function connectError(host, port, ms = 5000) {
   );
 }
 
-module.exports = { openSockets, checkSocketLeaks, track, socketError, coded, withTimeout, delay, reaches, connectError };
+/** The keys of `dualmode probe --json`, in the order the command prints them. */
+const probeKeys = Object.freeze([
+  'ipv4',
+  'ipv6',
+  'bindv6only',
+  'newSocketDual',
+  'ipv4ReachesDual',
+  'wildcardConflict',
+  'nodeListen',
+  'nodeListenIpv6Only',
+  'nodeListenHostIpv6Only',
+  'nodeUdp6',
+]);
+
+module.exports = { openSockets, checkSocketLeaks, track, socketError, coded, withTimeout, delay, reaches, connectError, probeKeys };
