@@ -6,7 +6,7 @@ import type dgram = require('node:dgram');
 import type dns = require('node:dns');
 import type net = require('node:net');
 import { asSocketError, errnoOf, fromNative, invalidArgType, socketClosed, SocketError } from './errors';
-import { binding } from './native';
+import { binding, release } from './native';
 import { platform } from './options';
 import { validateInt32, validateObject } from './validate';
 
@@ -194,16 +194,6 @@ function dgramHandle(socket: dgram.Socket): { fd?: number } | null | undefined {
   const symbol = Object.getOwnPropertySymbols(socket).find((s) => s.description === 'state symbol');
   if (symbol === undefined) return undefined;
   return (socket as unknown as Record<symbol, { handle?: { fd?: number } | null }>)[symbol]?.handle;
-}
-
-// Closes a descriptor this module gives up; the kernel releases it even when
-// close() reports an error, so there is nothing to report.
-function release(fd: number): void {
-  try {
-    binding.close(fd);
-  } catch {
-    // released anyway
-  }
 }
 
 // Passes an error of the addon to a lookup callback as a SocketError.

@@ -39,3 +39,15 @@ const load: (dir: string) => unknown = require('node-gyp-build');
 
 /** @internal */
 export const binding = load(path.join(__dirname, '..')) as Binding;
+
+/**
+ * Closes a descriptor that is being given up. The kernel releases it even
+ * when close() reports an error, so there is nothing to report. @internal
+ */
+export function release(fd: number): void {
+  try {
+    binding.close(fd);
+  } catch {
+    // released anyway
+  }
+}

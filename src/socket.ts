@@ -27,7 +27,7 @@ import {
   type ToDgramOptions,
   type ToServerOptions,
 } from './handoff';
-import { binding, type EndPoint } from './native';
+import { binding, release, type EndPoint } from './native';
 import type dgram = require('node:dgram');
 import type net = require('node:net');
 import { platform, platformOption } from './options';
@@ -104,11 +104,7 @@ const owned = new FinalizationRegistry<Held>((held) => {
   const fd = held.fd;
   if (fd < 0) return; // closed, detached or handed off before it was collected
   if (binding.inWorker) binding.own(fd, 0);
-  try {
-    binding.close(fd);
-  } catch {
-    // already gone: nothing to release
-  }
+  release(fd);
   process.emitWarning(`Closing socket ${fd} on garbage collection: close() every Socket you create`, {
     code: 'DUALMODE_SOCKET_GC',
   });
@@ -231,11 +227,7 @@ export class Socket implements Disposable {
       try {
         binding.setsockoptInt(this.#fd, IPPROTO_IPV6, IPV6_V6ONLY, dual ? 0 : 1);
       } catch (err) {
-        try {
-          binding.close(this.#fd);
-        } catch {
-          // the setsockopt error is the one to report; the fd is released anyway
-        }
+        release(this.#fd); // the setsockopt error is the one to report
         this.#state = CLOSED;
         fromNative(err);
       }
@@ -726,11 +718,7 @@ export class Socket implements Disposable {
     if (this.#state !== OPEN) return;
     const fd = this.#fd;
     this.#forget(CLOSED);
-    try {
-      binding.close(fd);
-    } catch {
-      // The descriptor is released even when close() reports an error.
-    }
+    release(fd);
   }
 
   /** Same as {@link Socket.close}, for `using socket = new Socket(...)`. */
