@@ -1,7 +1,7 @@
 {
   "targets": [{
     "target_name": "dualmode",
-    "sources": ["native/dualmode.cc"],
+    "sources": ["native/dualmode.cc", "native/watcher.cc"],
     "include_dirs": ["<!(node -p \"try { require('node-addon-api').include_dir } catch { 'native/node-addon-api' }\")"],
     "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
     "cflags_cc": ["-Wall", "-Wextra", "-O2"],

@@ -16,16 +16,16 @@
 #include <unordered_set>
 
 #include "platform.h"
+#include "watcher.h"
 
 namespace dualmode {
-namespace {
 
 constexpr size_t kMaxAddress = 63;  // an IPv6 literal with a zone name fits
 constexpr size_t kMaxOptionBytes = 65536;
 constexpr char kZoneCharacters[] =
     "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.:-";
 
-bool ExceptionPending(napi_env env) {
+static bool ExceptionPending(napi_env env) {
   bool pending = true;
   napi_is_exception_pending(env, &pending);
   return pending;
@@ -68,6 +68,8 @@ napi_value ThrowSystemError(napi_env env, int err, const char* syscall) {
   return nullptr;
 }
 
+namespace {
+
 // Reads N int32 arguments; `rest`, when given, receives argument N.
 template <size_t N>
 bool Args(napi_env env, napi_callback_info info, int32_t (&out)[N], napi_value* rest = nullptr) {
@@ -92,7 +94,7 @@ napi_value Int(napi_env env, int32_t value) {
 
 // The bytes of a Uint8Array, read without touching its buffer object (safe
 // for SharedArrayBuffer-backed and detached views).
-bool Bytes(napi_env env, napi_value value, void** data, size_t* length) {
+bool Bytes(napi_env env, napi_value value, void** data, size_t* length, size_t max = kMaxOptionBytes) {
   bool is_typed_array = false;
   napi_typedarray_type type;
   if (napi_is_typedarray(env, value, &is_typed_array) != napi_ok || !is_typed_array ||
@@ -101,7 +103,7 @@ bool Bytes(napi_env env, napi_value value, void** data, size_t* length) {
     ThrowTypeError(env, "ERR_INVALID_ARG_TYPE", "argument must be a Uint8Array");
     return false;
   }
-  if (*length > kMaxOptionBytes) {
+  if (*length > max) {
     ThrowTypeError(env, "ERR_OUT_OF_RANGE", "buffer too large");
     return false;
   }
@@ -335,6 +337,110 @@ napi_value Describe(napi_env env, napi_callback_info info) {
   return result;
 }
 
+// Datagram I/O (API.md §8). recvmsg and sendmsg return the byte count, or a
+// negative errno instead of throwing: EAGAIN is the usual answer of a
+// non-blocking socket, not an error, and TypeScript turns the others into a
+// SocketError for the promise it rejects.
+
+// The text of `address` as a JavaScript string.
+napi_value Text(napi_env env, const sockaddr_storage& address) {
+  char text[kMaxAddress + 1];
+  platform::AddressText(address, text, sizeof(text));
+  napi_value value = nullptr;
+  napi_create_string_latin1(env, text, NAPI_AUTO_LENGTH, &value);
+  return value;
+}
+
+// recvmsg(fd, family, buffer, info, meta) -> bytes received or -errno. meta
+// receives [flags, remote address, remote port] and, when `info` is 1,
+// [local address, interface].
+napi_value ReceiveMessage(napi_env env, napi_callback_info info) {
+  napi_value argv[5];
+  size_t argc = 5;
+  int32_t fd, family, want_info;
+  void* data;
+  size_t size;
+  bool is_array = false;
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return nullptr;
+  if (napi_get_value_int32(env, argv[0], &fd) != napi_ok || napi_get_value_int32(env, argv[1], &family) != napi_ok ||
+      napi_get_value_int32(env, argv[3], &want_info) != napi_ok || napi_is_array(env, argv[4], &is_array) != napi_ok ||
+      !is_array) {
+    return ThrowTypeError(env, "ERR_INVALID_ARG_TYPE", "recvmsg(fd, family, buffer, info, meta)");
+  }
+  if (!Bytes(env, argv[2], &data, &size, INT32_MAX)) return nullptr;
+  sockaddr_storage from;
+  platform::PacketInfo packet;
+  int flags = 0;
+  size_t received = 0;
+  int err = platform::ReceiveMessage(fd, family, data, size, &from, want_info ? &packet : nullptr, &flags,
+                                     &received);
+  if (err != 0) return Int(env, err);
+  napi_value meta = argv[4];
+  if (napi_set_element(env, meta, 0, Int(env, flags)) != napi_ok ||
+      napi_set_element(env, meta, 1, Text(env, from)) != napi_ok ||
+      napi_set_element(env, meta, 2, Int(env, PortOf(from))) != napi_ok) {
+    return nullptr;
+  }
+  if (want_info && (napi_set_element(env, meta, 3, Text(env, packet.address)) != napi_ok ||
+                    napi_set_element(env, meta, 4, Int(env, static_cast<int32_t>(packet.interface_index))) !=
+                        napi_ok)) {
+    return nullptr;
+  }
+  return Int(env, static_cast<int32_t>(received));
+}
+
+// sendmsg(fd, buffer, port, address, fromAddress, fromInterface) -> bytes
+// sent or -errno. fromAddress '' and fromInterface 0: the kernel chooses.
+napi_value SendMessage(napi_env env, napi_callback_info info) {
+  napi_value argv[6];
+  size_t argc = 6;
+  int32_t fd, port;
+  uint32_t interface_index;
+  void* data;
+  size_t size;
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return nullptr;
+  if (napi_get_value_int32(env, argv[0], &fd) != napi_ok || napi_get_value_int32(env, argv[2], &port) != napi_ok ||
+      napi_get_value_uint32(env, argv[5], &interface_index) != napi_ok) {
+    return ThrowTypeError(env, "ERR_INVALID_ARG_TYPE", "argument must be of type number");
+  }
+  if (!Bytes(env, argv[1], &data, &size, INT32_MAX)) return nullptr;
+  sockaddr_storage to;
+  int to_length;
+  if (!ParseAddress(env, argv[3], port, &to, &to_length)) return nullptr;
+  platform::PacketInfo source;
+  memset(&source, 0, sizeof(source));
+  source.interface_index = interface_index;
+  size_t from_length = 0;
+  if (napi_get_value_string_utf8(env, argv[4], nullptr, 0, &from_length) != napi_ok) {
+    return ThrowTypeError(env, "ERR_INVALID_ARG_TYPE", "address must be of type string");
+  }
+  if (from_length != 0) {
+    int length;
+    if (!ParseAddress(env, argv[4], 0, &source.address, &length)) return nullptr;
+  }
+  size_t sent = 0;
+  int err = platform::SendMessage(fd, data, size, reinterpret_cast<const sockaddr*>(&to), to_length, source, &sent);
+  return Int(env, err != 0 ? err : static_cast<int32_t>(sent));
+}
+
+// packetInfo(fd, ipv4, ipv6): turns on the receipt of packet information.
+napi_value PacketInfo(napi_env env, napi_callback_info info) {
+  int32_t a[3];
+  if (!Args(env, info, a)) return nullptr;
+  int err = platform::EnablePacketInfo(a[0], a[1] != 0, a[2] != 0);
+  if (err != 0) return ThrowSystemError(env, err, "setsockopt");
+  return nullptr;
+}
+
+// nonBlocking(fd): O_NONBLOCK, for the event-loop path.
+napi_value NonBlocking(napi_env env, napi_callback_info info) {
+  int32_t a[1];
+  if (!Args(env, info, a)) return nullptr;
+  int err = platform::SetNonBlocking(a[0]);
+  if (err != 0) return ThrowSystemError(env, err, "fcntl");
+  return nullptr;
+}
+
 // A worker thread's environment keeps the descriptors its Sockets own, and
 // closes those still owned when it is torn down: terminate() runs no
 // finalizer, and Node closes only its own handles (and fs descriptors) then.
@@ -399,6 +505,8 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"getsockname", LocalAddress}, {"getpeername", PeerAddress},
       {"dupAbove", Duplicate},      {"describe", Describe},
       {"own", Own},
+      {"recvmsg", ReceiveMessage},  {"sendmsg", SendMessage},
+      {"packetInfo", PacketInfo},   {"nonBlocking", NonBlocking},
   };
   for (const auto& function : functions) {
     napi_value value;
@@ -407,6 +515,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
       return exports;
     exports.Set(function.name, Napi::Value(env, value));
   }
+  AddWatcher(env, exports);
   return exports;
 }
 

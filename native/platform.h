@@ -39,5 +39,39 @@ int Duplicate(int fd, int minimum, int* copy);
 // The scope id an IPv6 zone ("eth0", "2") names, 0 when it names none.
 unsigned int ScopeId(const char* zone);
 
+// The text of an IP address: "192.0.2.1", "2001:db8::1", "fe80::1%eth0".
+void AddressText(const sockaddr_storage& address, char* text, size_t size);
+
+// Datagram I/O with packet information (API.md §8). Each call is one
+// non-blocking recvmsg/sendmsg; EAGAIN comes back as an error code like any
+// other, for the caller to wait for the event-loop watcher.
+
+// Where a datagram arrived: the header's destination address (ss_family 0
+// when the datagram carried none) and the index of the arriving interface.
+struct PacketInfo {
+  sockaddr_storage address;
+  unsigned int interface_index;
+};
+
+// .NET's SocketFlags bits that recvmsg's msg_flags can carry.
+constexpr int kFlagOutOfBand = 0x1;
+constexpr int kFlagTruncated = 0x100;
+constexpr int kFlagControlDataTruncated = 0x200;
+
+// Turns on the options that make the kernel report packet information: for
+// IPv4 datagrams (`ipv4`) and for IPv6 ones (`ipv6`).
+int EnablePacketInfo(int fd, bool ipv4, bool ipv6);
+// O_NONBLOCK, which the event-loop path needs.
+int SetNonBlocking(int fd);
+// Receives one datagram into data[0..size). `family` is the socket's: on an
+// IPv6 socket IPv4 addresses are reported v4-mapped. `info` null: no packet
+// information is asked for. *flags gets .NET SocketFlags bits.
+int ReceiveMessage(int fd, int family, void* data, size_t size, sockaddr_storage* from,
+                   PacketInfo* info, int* flags, size_t* received);
+// Sends one datagram to `to`, from `source` and `interface_index` when
+// either is set (source ss_family 0 and index 0: the kernel chooses).
+int SendMessage(int fd, const void* data, size_t size, const sockaddr* to, int to_length,
+                const PacketInfo& source, size_t* sent);
+
 }  // namespace platform
 }  // namespace dualmode

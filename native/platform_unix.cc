@@ -1,15 +1,21 @@
 // POSIX (Linux, macOS, FreeBSD, OpenBSD) implementation of platform.h.
+#define __APPLE_USE_RFC_3542  // IPV6_RECVPKTINFO and in6_pktinfo on macOS
 #include "platform.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <arpa/inet.h>
 #include <net/if.h>
+#if !defined(IP_PKTINFO) && defined(IP_RECVIF)
+#include <net/if_dl.h>
+#endif
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <cstdlib>
+#include <cstring>
 
 namespace dualmode {
 namespace platform {
@@ -176,6 +182,204 @@ unsigned int ScopeId(const char* zone) {
   char* end;
   unsigned long number = strtoul(zone, &end, 10);
   return *zone != '\0' && *end == '\0' ? static_cast<unsigned int>(number) : 0;
+}
+
+void AddressText(const sockaddr_storage& address, char* text, size_t size) {
+  text[0] = '\0';
+  if (address.ss_family == AF_INET) {
+    inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in&>(address).sin_addr, text, size);
+    return;
+  }
+  if (address.ss_family != AF_INET6) return;
+  const sockaddr_in6& in6 = reinterpret_cast<const sockaddr_in6&>(address);
+  if (inet_ntop(AF_INET6, &in6.sin6_addr, text, size) == nullptr || in6.sin6_scope_id == 0) return;
+  // A link-local address carries its zone, by name as Node writes it.
+  size_t used = strlen(text);
+  char name[IF_NAMESIZE];
+  if (if_indextoname(in6.sin6_scope_id, name) != nullptr && used + 1 + strlen(name) < size) {
+    text[used] = '%';
+    memcpy(text + used + 1, name, strlen(name) + 1);
+  }
+}
+
+// Packet information. Linux and macOS report the destination of an IPv4
+// datagram with IP_PKTINFO and take a source through it; FreeBSD and the
+// other BSDs use IP_RECVDSTADDR + IP_RECVIF to receive and IP_SENDSRCADDR to
+// send. Every platform reports IPv6 with IPV6_PKTINFO (RFC 3542).
+
+int EnablePacketInfo(int fd, bool ipv4, bool ipv6) {
+  const int on = 1;
+  if (ipv4) {
+#ifdef IP_PKTINFO
+    if (setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on)) < 0) return Fail();
+#else
+    if (setsockopt(fd, IPPROTO_IP, IP_RECVDSTADDR, &on, sizeof(on)) < 0 ||
+        setsockopt(fd, IPPROTO_IP, IP_RECVIF, &on, sizeof(on)) < 0)
+      return Fail();
+#endif
+  }
+  if (ipv6 && setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof(on)) < 0) return Fail();
+  return 0;
+}
+
+int SetNonBlocking(int fd) {
+  int flags = fcntl(fd, F_GETFL);
+  if (flags < 0) return Fail();
+  if ((flags & O_NONBLOCK) == 0 && fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) return Fail();
+  return 0;
+}
+
+// ::ffff:a.b.c.d for an IPv4 address (port and all), in place.
+static void MapToIPv6(sockaddr_storage* address) {
+  if (address->ss_family != AF_INET) return;
+  sockaddr_in in = *reinterpret_cast<const sockaddr_in*>(address);
+  sockaddr_in6* in6 = reinterpret_cast<sockaddr_in6*>(address);
+  memset(in6, 0, sizeof(*in6));
+  in6->sin6_family = AF_INET6;
+  in6->sin6_port = in.sin_port;
+  in6->sin6_addr.s6_addr[10] = 0xff;
+  in6->sin6_addr.s6_addr[11] = 0xff;
+  memcpy(&in6->sin6_addr.s6_addr[12], &in.sin_addr, 4);
+}
+
+static void SetIPv4(sockaddr_storage* address, const in_addr& value) {
+  memset(address, 0, sizeof(*address));
+  sockaddr_in* in = reinterpret_cast<sockaddr_in*>(address);
+  in->sin_family = AF_INET;
+  in->sin_addr = value;
+}
+
+// Room for every control message a datagram can carry here: IPV6_PKTINFO and
+// IP_PKTINFO together take 72 bytes on Linux x64; the rest is for options a
+// program turns on itself (IP_RECVTTL, IPV6_RECVHOPLIMIT, ...).
+constexpr size_t kControlSize = 512;
+
+static void ReadPacketInfo(msghdr* msg, PacketInfo* info) {
+  bool have_ipv6 = false;
+  for (cmsghdr* c = CMSG_FIRSTHDR(msg); c != nullptr; c = CMSG_NXTHDR(msg, c)) {
+    if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
+      in6_pktinfo pi;
+      memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+      memset(&info->address, 0, sizeof(info->address));
+      sockaddr_in6* in6 = reinterpret_cast<sockaddr_in6*>(&info->address);
+      in6->sin6_family = AF_INET6;
+      in6->sin6_addr = pi.ipi6_addr;
+      info->interface_index = pi.ipi6_ifindex;
+      have_ipv6 = true;
+    } else if (have_ipv6 || c->cmsg_level != IPPROTO_IP) {
+      continue;  // an IPv4 datagram of a dual-mode socket may carry both
+#ifdef IP_PKTINFO
+    } else if (c->cmsg_type == IP_PKTINFO) {
+      in_pktinfo pi;
+      memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+      SetIPv4(&info->address, pi.ipi_addr);  // the header's destination
+      info->interface_index = pi.ipi_ifindex;
+#else
+    } else if (c->cmsg_type == IP_RECVDSTADDR) {
+      in_addr destination;
+      memcpy(&destination, CMSG_DATA(c), sizeof(destination));
+      SetIPv4(&info->address, destination);
+    } else if (c->cmsg_type == IP_RECVIF) {
+      sockaddr_dl link;
+      memcpy(&link, CMSG_DATA(c), sizeof(link) < c->cmsg_len ? sizeof(link) : c->cmsg_len);
+      info->interface_index = link.sdl_index;
+#endif
+    }
+  }
+}
+
+int ReceiveMessage(int fd, int family, void* data, size_t size, sockaddr_storage* from,
+                   PacketInfo* info, int* flags, size_t* received) {
+  alignas(cmsghdr) char control[kControlSize];
+  iovec iov = {data, size};
+  msghdr msg;
+  memset(&msg, 0, sizeof(msg));
+  msg.msg_name = from;
+  msg.msg_namelen = sizeof(*from);
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  if (info != nullptr) {
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof(control);
+    memset(&info->address, 0, sizeof(info->address));
+    info->interface_index = 0;
+  }
+  ssize_t n;
+  do n = recvmsg(fd, &msg, 0);
+  while (n < 0 && errno == EINTR);
+  if (n < 0) return Fail();
+  if (info != nullptr) ReadPacketInfo(&msg, info);
+  // macOS may report an IPv4 peer of an IPv6 socket as a sockaddr_in.
+  if (family == AF_INET6) {
+    MapToIPv6(from);
+    if (info != nullptr) MapToIPv6(&info->address);
+  }
+  *flags = ((msg.msg_flags & MSG_OOB) ? kFlagOutOfBand : 0) |
+           ((msg.msg_flags & MSG_TRUNC) ? kFlagTruncated : 0) |
+           ((msg.msg_flags & MSG_CTRUNC) ? kFlagControlDataTruncated : 0);
+  *received = static_cast<size_t>(n);
+  return 0;
+}
+
+int SendMessage(int fd, const void* data, size_t size, const sockaddr* to, int to_length,
+                const PacketInfo& source, size_t* sent) {
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(in6_pktinfo))];
+  iovec iov = {const_cast<void*>(data), size};
+  msghdr msg;
+  memset(&msg, 0, sizeof(msg));
+  msg.msg_name = const_cast<sockaddr*>(to);
+  msg.msg_namelen = static_cast<socklen_t>(to_length);
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  if (source.address.ss_family != 0 || source.interface_index != 0) {
+    memset(control, 0, sizeof(control));
+    msg.msg_control = control;
+    cmsghdr* c = reinterpret_cast<cmsghdr*>(control);
+    if (to->sa_family == AF_INET6) {
+      // A v4-mapped source on a dual-mode socket sends IPv4 from that address.
+      sockaddr_storage address = source.address;
+      MapToIPv6(&address);
+      in6_pktinfo pi;
+      memset(&pi, 0, sizeof(pi));
+      if (address.ss_family == AF_INET6)
+        pi.ipi6_addr = reinterpret_cast<const sockaddr_in6&>(address).sin6_addr;
+      pi.ipi6_ifindex = source.interface_index;
+      c->cmsg_level = IPPROTO_IPV6;
+      c->cmsg_type = IPV6_PKTINFO;
+      c->cmsg_len = CMSG_LEN(sizeof(pi));
+      memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+      msg.msg_controllen = CMSG_SPACE(sizeof(pi));
+    } else {
+      in_addr address;
+      memset(&address, 0, sizeof(address));
+      if (source.address.ss_family == AF_INET)
+        address = reinterpret_cast<const sockaddr_in&>(source.address).sin_addr;
+#ifdef IP_PKTINFO
+      in_pktinfo pi;
+      memset(&pi, 0, sizeof(pi));
+      pi.ipi_spec_dst = address;  // the source address
+      pi.ipi_ifindex = source.interface_index;
+      c->cmsg_level = IPPROTO_IP;
+      c->cmsg_type = IP_PKTINFO;
+      c->cmsg_len = CMSG_LEN(sizeof(pi));
+      memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+      msg.msg_controllen = CMSG_SPACE(sizeof(pi));
+#else
+      // The BSDs choose the source address only; the route picks the interface.
+      c->cmsg_level = IPPROTO_IP;
+      c->cmsg_type = IP_SENDSRCADDR;
+      c->cmsg_len = CMSG_LEN(sizeof(address));
+      memcpy(CMSG_DATA(c), &address, sizeof(address));
+      msg.msg_controllen = CMSG_SPACE(sizeof(address));
+#endif
+    }
+  }
+  ssize_t n;
+  do n = sendmsg(fd, &msg, 0);
+  while (n < 0 && errno == EINTR);
+  if (n < 0) return Fail();
+  *sent = static_cast<size_t>(n);
+  return 0;
 }
 
 }  // namespace platform

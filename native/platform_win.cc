@@ -5,6 +5,7 @@
 
 #include <mstcpip.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
@@ -118,6 +119,31 @@ unsigned int ScopeId(const char* zone) {
   char* end;
   unsigned long number = strtoul(zone, &end, 10);
   return *zone != '\0' && *end == '\0' ? static_cast<unsigned int>(number) : 0;
+}
+
+void AddressText(const sockaddr_storage& address, char* text, size_t size) {
+  text[0] = '\0';
+  if (address.ss_family == AF_INET) {
+    inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in&>(address).sin_addr, text, size);
+  } else if (address.ss_family == AF_INET6) {
+    const sockaddr_in6& in6 = reinterpret_cast<const sockaddr_in6&>(address);
+    if (inet_ntop(AF_INET6, &in6.sin6_addr, text, size) != nullptr && in6.sin6_scope_id != 0) {
+      size_t used = strlen(text);  // Windows writes zones as numbers
+      snprintf(text + used, size - used, "%%%lu", static_cast<unsigned long>(in6.sin6_scope_id));
+    }
+  }
+}
+
+// Datagram I/O with packet information needs WSARecvMsg/WSASendMsg and an
+// overlapped or IOCP-driven watcher; TypeScript refuses it on Windows with
+// ERR_FEATURE_UNAVAILABLE_ON_PLATFORM before it gets here.
+int EnablePacketInfo(int, bool, bool) { return UV_ENOTSUP; }
+int SetNonBlocking(int) { return UV_ENOTSUP; }
+int ReceiveMessage(int, int, void*, size_t, sockaddr_storage*, PacketInfo*, int*, size_t*) {
+  return UV_ENOTSUP;
+}
+int SendMessage(int, const void*, size_t, const sockaddr*, int, const PacketInfo&, size_t*) {
+  return UV_ENOTSUP;
 }
 
 }  // namespace platform

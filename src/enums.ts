@@ -201,3 +201,33 @@ export const SocketOptionName = Object.freeze({
 } as const);
 /** One of the values of {@link SocketOptionName}. */
 export type SocketOptionName = (typeof SocketOptionName)[keyof typeof SocketOptionName];
+
+/**
+ * Flags of a received datagram (.NET `System.Net.Sockets.SocketFlags`), as
+ * {@link Socket.receiveMessageFrom} reports them in `socketFlags`. Bits,
+ * .NET's values on every OS.
+ *
+ * @enum
+ */
+export const SocketFlags = Object.freeze({
+  /** No flag. */
+  None: 0,
+  /** `MSG_OOB`: out-of-band data. */
+  OutOfBand: 0x1,
+  /** `MSG_PEEK`: look at the data without taking it. */
+  Peek: 0x2,
+  /** `MSG_DONTROUTE`: send without using routing tables. */
+  DontRoute: 0x4,
+  /** `MSG_TRUNC`: the datagram was longer than the buffer and was cut to its length. */
+  Truncated: 0x100,
+  /** `MSG_CTRUNC`: the control data (packet information) did not fit. */
+  ControlDataTruncated: 0x200,
+  /** The datagram was a broadcast (Windows `MSG_BCAST`; Linux does not report it). */
+  Broadcast: 0x400,
+  /** The datagram was a multicast (Windows `MSG_MCAST`; Linux does not report it). */
+  Multicast: 0x800,
+  /** The message was sent or received in part. */
+  Partial: 0x8000,
+} as const);
+/** One of the values of {@link SocketFlags}. */
+export type SocketFlags = (typeof SocketFlags)[keyof typeof SocketFlags];

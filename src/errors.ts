@@ -47,6 +47,9 @@ const dotnetNames: Readonly<Record<string, string>> = {
   ETIMEDOUT: 'TimedOut',
 };
 
+/** Set on an error thrown after Node took the descriptor (the Node object was destroyed, closing it). @internal */
+export const kFdTaken = Symbol('dualmode.fdTaken');
+
 let errnoByCode: Map<string, number> | undefined;
 
 /** The errno Node uses for `code` on this platform (negative). @internal */
@@ -129,6 +132,19 @@ export class NotSupportedError extends Error {
   constructor(message = 'This protocol version is not supported.') {
     super(message);
     this.name = 'NotSupportedError';
+  }
+}
+
+/**
+ * A call was cancelled through its `AbortSignal`: Node's own `AbortError`
+ * shape (`name` `'AbortError'`, `code` `'ABORT_ERR'`), with the signal's
+ * reason as `cause`. @internal
+ */
+export class AbortError extends Error {
+  readonly code = 'ABORT_ERR';
+  constructor(message = 'The operation was aborted', options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'AbortError';
   }
 }
 

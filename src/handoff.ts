@@ -5,7 +5,7 @@ import type { Cluster } from 'node:cluster';
 import type dgram = require('node:dgram');
 import type dns = require('node:dns');
 import type net = require('node:net');
-import { asSocketError, errnoOf, fromNative, invalidArgType, socketClosed, SocketError } from './errors';
+import { asSocketError, errnoOf, fromNative, invalidArgType, kFdTaken, socketClosed, SocketError } from './errors';
 import { binding, release } from './native';
 import { platform } from './options';
 import { validateInt32, validateObject } from './validate';
@@ -26,8 +26,6 @@ const nodeDgram = () => (dgramModule ??= require('node:dgram') as typeof dgram);
 const nodeDns = () => (dnsModule ??= require('node:dns') as typeof dns);
 const nodeCluster = () => (clusterModule ??= require('node:cluster') as Cluster);
 
-/** Set on an error thrown after Node took the descriptor (the Node object was destroyed, closing it). @internal */
-export const kFdTaken = Symbol('dualmode.fdTaken');
 
 function taken(err: unknown): never {
   if (err !== null && typeof err === 'object') Object.defineProperty(err, kFdTaken, { value: true });

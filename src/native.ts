@@ -33,6 +33,15 @@ export interface Binding {
   getpeername(fd: number): EndPoint;
   describe(fd: number): [family: number, type: number, protocol: number];
   dupAbove(fd: number, minimum: number): number;
+  // Datagram I/O: byte counts, or a negative errno (EAGAIN: try again when the watcher says).
+  recvmsg(fd: number, family: number, buf: Uint8Array, info: 0 | 1, meta: unknown[]): number;
+  sendmsg(fd: number, buf: Uint8Array, port: number, address: string, fromAddress: string, fromInterface: number): number;
+  packetInfo(fd: number, ipv4: 0 | 1, ipv6: 0 | 1): void;
+  nonBlocking(fd: number): void;
+  // The event-loop watcher, the addon's one piece of state (native/watcher.cc).
+  watch(fd: number, callback: (events: number) => void): object;
+  watchEvents(watcher: object, events: number): void;
+  unwatch(watcher: object): void;
 }
 
 const load: (dir: string) => unknown = require('node-gyp-build');

@@ -1,18 +1,18 @@
 // The Socket class: .NET's System.Net.Sockets.Socket construction, DualMode,
 // options, bind and listen over a descriptor the class owns until it is
 // closed, detached or handed to Node.
-import { ipFamily } from './address';
-import { AddressFamily, SocketType, type ProtocolType, type SocketOptionLevel, type SocketOptionName } from './enums';
+import { ipFamily, isIPv4MappedToIPv6 } from './address';
+import { AddressFamily, SocketOptionName, SocketType, type ProtocolType, type SocketOptionLevel } from './enums';
+import type { ReceiveFromResult, ReceiveMessageFromResult } from './datagram';
 import {
   NotSupportedError,
+  asSocketError,
   errnoOf,
   fromNative,
   invalidArgType,
   invalidIPAddress,
   missingArgs,
   refused,
-  socketClosed,
-  socketDetached,
 } from './errors';
 import {
   checkPlatform,
@@ -20,13 +20,13 @@ import {
   connectOptions,
   dgramFromFd,
   dgramOptions,
-  kFdTaken,
   serverFromFd,
   serverOptions,
   type ConnectOptions,
   type ToDgramOptions,
   type ToServerOptions,
 } from './handoff';
+import { SocketHandle } from './handle';
 import { binding, release, type EndPoint } from './native';
 import type dgram = require('node:dgram');
 import type net = require('node:net');
@@ -69,11 +69,6 @@ const nativeType: Readonly<Record<number, number>> = {
   [SocketType.Raw]: SOCK_RAW,
 };
 
-const OPEN = 0;
-const CLOSED = 1;
-const DETACHED = 2;
-type State = typeof OPEN | typeof CLOSED | typeof DETACHED;
-
 const DEFAULT_BACKLOG = 511; // Node's server.listen() default
 const MAX_OPTION_BYTES = 65536;
 
@@ -89,28 +84,6 @@ interface Adopted {
   bound: boolean;
   listening: boolean;
 }
-
-// A Socket collected while it still owns its descriptor closes it, with a
-// warning, as Node's FileHandle does. The registry holds a small record, not
-// the Socket; giving the descriptor up sets its fd to -1, so the registry
-// never touches a descriptor given up (cheaper than unregistering). A Socket
-// is registered at the end of the job that made it, and only if it still
-// owns its descriptor then: the usual create-configure-hand-off in one go
-// never pays for the registry.
-interface Held {
-  fd: number;
-}
-const owned = new FinalizationRegistry<Held>((held) => {
-  const fd = held.fd;
-  if (fd < 0) return; // closed, detached or handed off before it was collected
-  if (binding.inWorker) binding.own(fd, 0);
-  release(fd);
-  process.emitWarning(`Closing socket ${fd} on garbage collection: close() every Socket you create`, {
-    code: 'DUALMODE_SOCKET_GC',
-  });
-});
-
-const endOfJob = Promise.resolve();
 
 let supportsIPv4: boolean | undefined;
 let supportsIPv6: boolean | undefined;
@@ -150,10 +123,7 @@ function readEndPoint(endPoint: unknown): { address: unknown; port: number } {
  * socket.close();
  */
 export class Socket implements Disposable {
-  #fd: number;
-  #held: Held | undefined;
-  #state: State = OPEN;
-  #owner = '';
+  readonly #handle: SocketHandle;
   #backlog = DEFAULT_BACKLOG;
   // Whether bind()/listen() succeeded, for the hand-offs' "bind and listen
   // if not yet" steps; false for a new socket, read from the kernel for an
@@ -188,14 +158,13 @@ export class Socket implements Disposable {
   constructor(first: unknown, second: unknown, third?: unknown) {
     if (first === kAdopt) {
       const adopted = second as Adopted;
-      this.#fd = adopted.fd;
+      this.#handle = new SocketHandle(adopted.fd);
       this.#family = adopted.family;
       this.#type = adopted.type;
       this.#protocol = adopted.protocol;
       this.#bound = adopted.bound;
       this.#listening = adopted.listening;
       this.#optionsUntouched = false;
-      this.#watch();
       return;
     }
     if (arguments.length < 2) throw missingArgs(['socketType', 'protocolType']);
@@ -214,8 +183,9 @@ export class Socket implements Disposable {
       this.#protocol = validateInteger(third, 'protocolType', 0, 255);
     }
 
+    let fd: number;
     try {
-      this.#fd = binding.socket(nativeFamily[this.#family], nativeType[this.#type], this.#protocol);
+      fd = binding.socket(nativeFamily[this.#family], nativeType[this.#type], this.#protocol);
     } catch (err) {
       fromNative(err);
     }
@@ -225,43 +195,13 @@ export class Socket implements Disposable {
     // descriptor is closed before the error is thrown.
     if (this.#family === AddressFamily.InterNetworkV6 && (dual || this.#type !== SocketType.Raw)) {
       try {
-        binding.setsockoptInt(this.#fd, IPPROTO_IPV6, IPV6_V6ONLY, dual ? 0 : 1);
+        binding.setsockoptInt(fd, IPPROTO_IPV6, IPV6_V6ONLY, dual ? 0 : 1);
       } catch (err) {
-        release(this.#fd); // the setsockopt error is the one to report
-        this.#state = CLOSED;
+        release(fd); // the setsockopt error is the one to report
         fromNative(err);
       }
     }
-    this.#watch();
-  }
-
-  // The Sockets made in the current job, registered by one promise reaction
-  // when it ends (a promise job costs less than queueMicrotask, which makes
-  // an AsyncResource per call). The array is reused from job to job.
-  static #waiting: Socket[] = [];
-
-  static #registerWaiting(): void {
-    const waiting = Socket.#waiting;
-    try {
-      for (let i = 0; i < waiting.length; i++) {
-        const socket = waiting[i]!;
-        if (socket.#state !== OPEN) continue;
-        socket.#held = { fd: socket.#fd };
-        owned.register(socket, socket.#held);
-      }
-    } finally {
-      waiting.length = 0;
-    }
-  }
-
-  /**
-   * Registers this Socket with the finalizer at the end of the current job;
-   * in a worker thread, also with the addon, which closes the fd if the
-   * worker is terminated while the Socket still owns it.
-   */
-  #watch(): void {
-    if (binding.inWorker) binding.own(this.#fd, 1);
-    if (Socket.#waiting.push(this) === 1) endOfJob.then(Socket.#registerWaiting);
+    this.#handle = new SocketHandle(fd);
   }
 
   /**
@@ -349,7 +289,7 @@ export class Socket implements Disposable {
 
   /** Whether {@link Socket.close} has been called. Readable in every state. */
   get closed(): boolean {
-    return this.#state === CLOSED;
+    return this.#handle.closed;
   }
 
   /**
@@ -487,6 +427,7 @@ export class Socket implements Disposable {
     } catch (err) {
       fromNative(err);
     }
+    if (name === SocketOptionName.PacketInformation && int === 0) this.#handle.packetInformationOff();
   }
 
   /**
@@ -573,6 +514,150 @@ export class Socket implements Disposable {
     }
     this.#backlog = backlog; // Node listens again on a hand-off: keep this one
     this.#bound = this.#listening = true;
+  }
+
+  /**
+   * Receives one datagram into `buffer` (.NET `ReceiveFromAsync`). Resolves
+   * with the number of bytes and the sender; a datagram longer than `buffer`
+   * is cut to its length. Several calls may be pending; they are served in
+   * the order they were made. IPv4 senders of an IPv6 socket appear as
+   * `::ffff:a.b.c.d`. The I/O runs on Node's event loop (`recvmsg` on a
+   * non-blocking descriptor); a Socket with calls pending keeps the process
+   * alive, an idle one does not.
+   *
+   * @param buffer - where the datagram goes; any length, 0 included.
+   * @param options - `signal`: an `AbortSignal` that cancels this call (the
+   *   promise rejects with an `AbortError`; other calls stay pending).
+   * @throws Error `ERR_SOCKET_BAD_TYPE` on a stream or raw socket;
+   *   `ERR_SOCKET_NOT_BOUND` on an unbound socket (bind first, or send first:
+   *   a send binds implicitly); `ERR_FEATURE_UNAVAILABLE_ON_PLATFORM` on
+   *   Windows and on runtimes without libuv.
+   * @example
+   * const { receivedBytes, remoteEndPoint } = await socket.receiveFrom(buffer);
+   */
+  receiveFrom(buffer: Uint8Array, options?: ReceiveOptions): Promise<ReceiveFromResult> {
+    const fd = this.#open();
+    this.#checkDatagramIO('receiveFrom()');
+    validateBytes(buffer, 'buffer', 0, Infinity);
+    const signal = readSignal(options);
+    this.#checkBound(fd, 'receiveFrom()');
+    return this.#handle.io(this.#family === AddressFamily.InterNetworkV6).receive(buffer, 0, signal);
+  }
+
+  /**
+   * Receives one datagram with its packet information (.NET
+   * `ReceiveMessageFromAsync`): besides what {@link Socket.receiveFrom}
+   * gives, the local address it was sent to and the interface it arrived on,
+   * and `socketFlags` (`Truncated`, `ControlDataTruncated`). The address has
+   * the form of the sender's: `::ffff:a.b.c.d` for an IPv4 datagram on an
+   * IPv6 socket. Pass `packetInformation` to {@link Socket.sendTo} as `from`
+   * to answer from the address the client asked.
+   *
+   * The first call turns packet information on, as .NET does: on a dual-mode
+   * socket bound to `::`, `IPV6_RECVPKTINFO` and `IP_PKTINFO`; bound to an
+   * IPv4-mapped address, `IP_PKTINFO`; any other IPv6 socket
+   * `IPV6_RECVPKTINFO`; an IPv4 socket `IP_PKTINFO`. Datagrams queued before
+   * that may come without it (`address` `''`, `interface` 0). See
+   * {@link https://man7.org/linux/man-pages/man7/ipv6.7.html ipv6(7)} and
+   * {@link https://man7.org/linux/man-pages/man7/ip.7.html ip(7)}.
+   *
+   * @throws as {@link Socket.receiveFrom}; also
+   *   `ERR_FEATURE_UNAVAILABLE_ON_PLATFORM` for a dual-mode socket where the
+   *   OS cannot report IPv4 packet information on it (all but Linux, as .NET).
+   * @example
+   * const { remoteEndPoint, packetInformation } = await socket.receiveMessageFrom(buffer);
+   * await socket.sendTo(reply, remoteEndPoint, { from: packetInformation });
+   */
+  receiveMessageFrom(buffer: Uint8Array, options?: ReceiveOptions): Promise<ReceiveMessageFromResult> {
+    const fd = this.#open();
+    this.#checkDatagramIO('receiveMessageFrom()');
+    validateBytes(buffer, 'buffer', 0, Infinity);
+    const signal = readSignal(options);
+    this.#checkBound(fd, 'receiveMessageFrom()');
+    const ipv6 = this.#family === AddressFamily.InterNetworkV6;
+    const io = this.#handle.io(ipv6);
+    if (!io.packetInformation) {
+      // Socket.cs SetReceivingPacketInformation, once per socket.
+      let ipv4Info: boolean, ipv6Info: boolean;
+      try {
+        if (ipv6) {
+          const dual = binding.getsockoptInt(fd, IPPROTO_IPV6, IPV6_V6ONLY) === 0;
+          // SocketPal.Unix.cs CheckDualModePacketInfoSupport: Linux only.
+          if (dual && process.platform !== 'linux' && process.platform !== 'android') {
+            throw unavailable(`IPv4 packet information on a dual-mode socket is not available on ${process.platform}`);
+          }
+          const bound = binding.getsockname(fd).address;
+          const mapped = isIPv4MappedToIPv6(bound);
+          ipv4Info = dual && (mapped || bound === '::');
+          ipv6Info = !mapped;
+        } else {
+          ipv4Info = true;
+          ipv6Info = false;
+        }
+        binding.packetInfo(fd, ipv4Info ? 1 : 0, ipv6Info ? 1 : 0);
+      } catch (err) {
+        if ((err as { code?: unknown }).code === 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM') throw err;
+        return Promise.reject(asSocketError(err));
+      }
+      io.packetInformation = true;
+    }
+    return io.receive(buffer, 1, signal) as Promise<ReceiveMessageFromResult>;
+  }
+
+  /**
+   * Sends `buffer` as one datagram to `endPoint` (.NET `SendToAsync`) and
+   * resolves with the number of bytes sent. On a dual-mode socket an IPv4
+   * address is mapped to `::ffff:a.b.c.d`; a family the socket cannot reach
+   * is refused as by `bind` (`EAFNOSUPPORT`, thrown). An unbound socket is
+   * bound by the kernel to a free port, and stays bound to it.
+   *
+   * Beyond .NET: `options.from` sends from that local address and interface
+   * (`IPV6_PKTINFO` / `IP_PKTINFO`): pass the `packetInformation` of a
+   * received datagram to answer from the address the request came to, which
+   * is what lets one dual-mode socket serve a host with many addresses.
+   * `from.address` follows the same family rules as `endPoint.address` (an
+   * IPv4 address on a dual-mode socket, plain or mapped); `''` or an absent
+   * address and interface 0 let the kernel choose. A `from` address that is
+   * not local fails with the kernel's error (`EINVAL`, `EADDRNOTAVAIL` or
+   * `ENETUNREACH` on Linux), as a rejected promise.
+   *
+   * @param buffer - the datagram; any length the protocol allows, 0 included.
+   * @param endPoint - `address`: an IP literal; `port`: 0–65535.
+   * @param options - `from`: `{ address, interface? }`; `signal`: an `AbortSignal`.
+   * @throws as {@link Socket.receiveFrom}, but an unbound socket is fine.
+   * @example
+   * await socket.sendTo(Buffer.from('hi'), { address: '127.0.0.1', port: 5300 });
+   */
+  sendTo(buffer: Uint8Array, endPoint: { address: string; port: number }, options?: SendToOptions): Promise<number> {
+    const fd = this.#open();
+    this.#checkDatagramIO('sendTo()');
+    validateBytes(buffer, 'buffer', 0, Infinity);
+    const { address, port } = readEndPoint(endPoint);
+    ipFamily(address, 'endPoint.address');
+    let fromAddress = '';
+    let fromInterface = 0;
+    let signal: AbortSignal | undefined;
+    if (options !== undefined) {
+      const opts = validateObject(options, 'options') as { from?: unknown; signal?: unknown };
+      const from = opts.from;
+      signal = readSignal(opts);
+      if (from !== undefined) {
+        const source = validateObject(from, 'options.from') as { address?: unknown; interface?: unknown };
+        const sourceAddress = source.address;
+        const sourceInterface = source.interface;
+        if (sourceInterface !== undefined) {
+          fromInterface = validateInteger(sourceInterface, 'options.from.interface', 0, 0xffffffff);
+        }
+        if (sourceAddress !== undefined && sourceAddress !== '') {
+          ipFamily(sourceAddress, 'options.from.address');
+          fromAddress = this.#target(fd, sourceAddress, 'options.from.address', 'sendmsg', port);
+        }
+      }
+    }
+    const target = this.#target(fd, address, 'endPoint.address', 'sendmsg', port);
+    return this.#handle
+      .io(this.#family === AddressFamily.InterNetworkV6)
+      .send(buffer, target, port, fromAddress, fromInterface, signal);
   }
 
   /**
@@ -687,7 +772,7 @@ export class Socket implements Disposable {
     this.#checkType(SocketType.Dgram, 'toDgram()');
     const opts = dgramOptions(options);
     const ipv6 = this.#family === AddressFamily.InterNetworkV6;
-    if (!this.#bound) this.#bindWildcard(fd);
+    if (!this.#bound && binding.localPort(fd) === 0) this.#bindWildcard(fd);
     let reuse: number;
     try {
       reuse = this.#optionsUntouched ? 0 : binding.getsockoptInt(fd, SOL_SOCKET, UV_UDP_REUSE);
@@ -704,7 +789,7 @@ export class Socket implements Disposable {
    */
   detach(): number {
     const fd = this.#open();
-    this.#release('the caller of detach()');
+    this.#handle.detachTo('the caller of detach()');
     return fd;
   }
 
@@ -715,10 +800,7 @@ export class Socket implements Disposable {
    * number is never reached through this Socket.
    */
   close(): void {
-    if (this.#state !== OPEN) return;
-    const fd = this.#fd;
-    this.#forget(CLOSED);
-    release(fd);
+    this.#handle.close();
   }
 
   /** Same as {@link Socket.close}, for `using socket = new Socket(...)`. */
@@ -726,33 +808,9 @@ export class Socket implements Disposable {
     this.close();
   }
 
-  /** Gives up the descriptor: closed by us, or handed to someone else. */
-  #forget(state: typeof CLOSED | typeof DETACHED): void {
-    if (this.#held !== undefined) this.#held.fd = -1;
-    if (binding.inWorker) binding.own(this.#fd, 0);
-    this.#state = state;
-    this.#fd = -1;
-  }
-
-  /** Marks the descriptor as handed to `owner`. */
-  #release(owner: string): void {
-    this.#forget(DETACHED);
-    this.#owner = owner;
-  }
-
-  // Runs a hand-off. On success the Socket is detached; if it throws after
-  // Node took the descriptor (Node then closed it), the Socket is closed;
-  // otherwise it still owns its open descriptor.
+  // Runs a hand-off: the Socket is detached on success, see SocketHandle.runHandOff.
   #handOff<T>(adopt: () => T, owner: string): T {
-    let result: T;
-    try {
-      result = adopt();
-    } catch (err) {
-      if (err !== null && typeof err === 'object' && kFdTaken in err) this.#forget(CLOSED);
-      throw err;
-    }
-    this.#release(owner);
-    return result;
+    return this.#handle.runHandOff(adopt, owner);
   }
 
   // The hand-offs' bind of a socket bind() was not called on: [::]:0 or 0.0.0.0:0.
@@ -766,6 +824,32 @@ export class Socket implements Disposable {
     this.#bound = true;
   }
 
+  // Datagram I/O needs a datagram socket, and an event loop the addon can watch.
+  #checkDatagramIO(method: string): void {
+    if (process.platform === 'win32') throw unavailable(`${method} is not available on Windows yet`);
+    const runtime = process.versions.bun !== undefined ? 'Bun' : process.versions.deno !== undefined ? 'Deno' : '';
+    if (runtime !== '') throw unavailable(`${method} needs libuv's event loop, which ${runtime} does not expose`);
+    this.#checkType(SocketType.Dgram, method);
+  }
+
+  // Socket.cs ReceiveFrom: "You must call the Bind method before performing
+  // this operation." A socket the kernel bound (by a send) counts as bound.
+  #checkBound(fd: number, method: string): void {
+    if (this.#bound) return;
+    let port: number;
+    try {
+      port = binding.localPort(fd);
+    } catch (err) {
+      fromNative(err);
+    }
+    if (port === 0) {
+      throw Object.assign(new Error(`${method} needs a bound socket: call bind() first (or send first)`), {
+        code: 'ERR_SOCKET_NOT_BOUND',
+      });
+    }
+    this.#bound = true;
+  }
+
   #checkType(type: SocketType, method: string): void {
     if (this.#type === type) return;
     const wanted = type === SocketType.Stream ? 'stream' : 'datagram';
@@ -773,8 +857,7 @@ export class Socket implements Disposable {
   }
 
   #open(): number {
-    if (this.#state === OPEN) return this.#fd;
-    throw this.#state === CLOSED ? socketClosed() : socketDetached(this.#owner);
+    return this.#handle.fdOrThrow();
   }
 
   #option(level: unknown, name: unknown, syscall: string): readonly [number, number] {
@@ -816,6 +899,42 @@ export class Socket implements Disposable {
     if (family === 4) return text;
     throw refused('EAFNOSUPPORT', syscall, { address: text, port, hint: 'an IPv4 socket cannot use an IPv6 address' });
   }
+}
+
+/** Options of {@link Socket.receiveFrom} and {@link Socket.receiveMessageFrom}. */
+export interface ReceiveOptions {
+  /** Cancels the call: its promise rejects with an `AbortError` (`code` `'ABORT_ERR'`). */
+  signal?: AbortSignal;
+}
+
+/** Options of {@link Socket.sendTo}. */
+export interface SendToOptions {
+  /**
+   * The local address and interface to send from (`IPV6_PKTINFO` /
+   * `IP_PKTINFO`): the `packetInformation` of a received datagram answers
+   * from the address the request came to. `address` `''` or absent and
+   * `interface` 0 or absent: the kernel chooses.
+   */
+  from?: {
+    /** The local address to send from (an IP literal); `''` or absent: the kernel chooses. */
+    address?: string;
+    /** The index of the interface to send through; 0 or absent: the kernel chooses. */
+    interface?: number;
+  };
+  /** Cancels the call if it has to wait: its promise rejects with an `AbortError`. */
+  signal?: AbortSignal;
+}
+
+function readSignal(options: unknown): AbortSignal | undefined {
+  if (options === undefined) return undefined;
+  const signal = (validateObject(options, 'options') as { signal?: unknown }).signal;
+  if (signal === undefined) return undefined;
+  if (!(signal instanceof AbortSignal)) throw invalidArgType('options.signal', 'an instance of AbortSignal', signal);
+  return signal;
+}
+
+function unavailable(message: string): Error {
+  return Object.assign(new Error(message), { code: 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM' });
 }
 
 function validateOptionValue(value: unknown): number {

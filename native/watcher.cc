@@ -1,0 +1,185 @@
+// The addon's one piece of state (API.md §1, §8): an event-loop watcher for a
+// Socket that does its own datagram I/O. It is a libuv poll handle on the
+// descriptor, on the loop of the environment that made it (Node's main
+// thread or a worker), and calls a JavaScript function with the events that
+// are ready; the I/O itself is done by the stateless functions of
+// dualmode.cc. Only runtimes with libuv reach this file: TypeScript refuses
+// datagram I/O on the others before calling it.
+//
+// Lifetime: JavaScript holds the watcher through an external. The watcher is
+// closed exactly once, before its descriptor, by the first of:
+//   - unwatch() (close, detach, hand-off, the GC finalizer of the Socket),
+//   - the external's finalizer (a safety net: the Socket's own finalizer
+//     calls unwatch() first),
+//   - the environment's teardown (a worker terminated with calls pending),
+//     through an async cleanup hook, which lets the loop run the close.
+// While it polls, the watcher holds its callback strongly (and keeps the
+// loop alive); while idle, weakly, so an idle Socket can be collected.
+#include "watcher.h"
+
+#include <uv.h>
+
+namespace dualmode {
+namespace {
+
+struct Watcher;
+
+// What the external points to; outlives the watcher when unwatch() ran first.
+struct Slot {
+  Watcher* watcher;
+};
+
+struct Watcher {
+  uv_poll_t poll;
+  napi_env env;
+  napi_ref callback;
+  napi_async_context context;
+  napi_async_cleanup_hook_handle cleanup;
+  Slot* slot;
+  int events;  // what poll is started for; 0 when stopped
+};
+
+void Closed(uv_handle_t* handle) { delete static_cast<Watcher*>(handle->data); }
+
+void ClosedOnTeardown(uv_handle_t* handle) {
+  Watcher* watcher = static_cast<Watcher*>(handle->data);
+  napi_remove_async_cleanup_hook(watcher->cleanup);
+  delete watcher;
+}
+
+// Environment teardown: only libuv is touched; N-API state goes with the env.
+void Teardown(napi_async_cleanup_hook_handle, void* data) {
+  Watcher* watcher = static_cast<Watcher*>(data);
+  if (watcher->slot != nullptr) watcher->slot->watcher = nullptr;
+  watcher->slot = nullptr;
+  uv_close(reinterpret_cast<uv_handle_t*>(&watcher->poll), ClosedOnTeardown);
+}
+
+void Close(Watcher* watcher) {
+  if (watcher->slot != nullptr) watcher->slot->watcher = nullptr;
+  watcher->slot = nullptr;
+  napi_remove_async_cleanup_hook(watcher->cleanup);
+  napi_delete_reference(watcher->env, watcher->callback);
+  napi_async_destroy(watcher->env, watcher->context);
+  // uv_close stops the poll now, so the descriptor may be closed right after.
+  uv_close(reinterpret_cast<uv_handle_t*>(&watcher->poll), Closed);
+}
+
+void SlotFinalized(napi_env, void* data, void*) {
+  Slot* slot = static_cast<Slot*>(data);
+  if (slot->watcher != nullptr) Close(slot->watcher);
+  delete slot;
+}
+
+void OnPoll(uv_poll_t* poll, int status, int events) {
+  Watcher* watcher = static_cast<Watcher*>(poll->data);
+  napi_env env = watcher->env;  // the watcher may be closed by the callback
+  napi_handle_scope scope;
+  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
+  napi_value callback, receiver, argument, result;
+  if (napi_get_reference_value(env, watcher->callback, &callback) == napi_ok && callback != nullptr &&
+      napi_get_global(env, &receiver) == napi_ok &&
+      napi_create_int32(env, status < 0 ? status : events, &argument) == napi_ok &&
+      napi_make_callback(env, watcher->context, receiver, callback, 1, &argument, &result) ==
+          napi_pending_exception) {
+    napi_value error;
+    if (napi_get_and_clear_last_exception(env, &error) == napi_ok) napi_fatal_exception(env, error);
+  }
+  napi_close_handle_scope(env, scope);
+}
+
+Watcher* From(napi_env env, napi_value value) {
+  void* data = nullptr;
+  if (napi_get_value_external(env, value, &data) != napi_ok || data == nullptr) {
+    ThrowTypeError(env, "ERR_INVALID_ARG_TYPE", "argument must be a watcher");
+    return nullptr;
+  }
+  return static_cast<Slot*>(data)->watcher;
+}
+
+// watch(fd, callback) -> watcher: polls nothing until watchEvents().
+napi_value Watch(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  int32_t fd;
+  napi_valuetype type;
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return nullptr;
+  if (napi_get_value_int32(env, argv[0], &fd) != napi_ok || napi_typeof(env, argv[1], &type) != napi_ok ||
+      type != napi_function) {
+    return ThrowTypeError(env, "ERR_INVALID_ARG_TYPE", "watch(fd, callback)");
+  }
+  uv_loop_t* loop;
+  if (napi_get_uv_event_loop(env, &loop) != napi_ok) return nullptr;
+  Watcher* watcher = new Watcher();
+  watcher->env = env;
+  watcher->poll.data = watcher;
+  int err = uv_poll_init(loop, &watcher->poll, fd);
+  if (err != 0) {
+    delete watcher;
+    return ThrowSystemError(env, err, "uv_poll_init");
+  }
+  napi_value name, external;
+  Slot* slot = new Slot{watcher};
+  watcher->slot = slot;
+  if (napi_create_reference(env, argv[1], 0, &watcher->callback) != napi_ok ||
+      napi_create_string_utf8(env, "dualmode:Socket", NAPI_AUTO_LENGTH, &name) != napi_ok ||
+      napi_async_init(env, nullptr, name, &watcher->context) != napi_ok ||
+      napi_add_async_cleanup_hook(env, Teardown, watcher, &watcher->cleanup) != napi_ok ||
+      napi_create_external(env, slot, SlotFinalized, nullptr, &external) != napi_ok) {
+    // Only reachable when the engine is out of memory: leave the handle for
+    // the loop to reap rather than risk a half-made one.
+    return ThrowTypeError(env, "ERR_INTERNAL_ASSERTION", "could not create the watcher");
+  }
+  return external;
+}
+
+// watchEvents(watcher, events): polls for UV_READABLE | UV_WRITABLE, or
+// stops polling (0). Polling holds the callback strongly.
+napi_value WatchEvents(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  int32_t events;
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return nullptr;
+  Watcher* watcher = From(env, argv[0]);
+  if (watcher == nullptr) return nullptr;
+  if (napi_get_value_int32(env, argv[1], &events) != napi_ok) {
+    return ThrowTypeError(env, "ERR_INVALID_ARG_TYPE", "events must be of type number");
+  }
+  events &= UV_READABLE | UV_WRITABLE;
+  if (events == watcher->events) return nullptr;
+  int err = events != 0 ? uv_poll_start(&watcher->poll, events, OnPoll) : uv_poll_stop(&watcher->poll);
+  if (err != 0) return ThrowSystemError(env, err, "uv_poll_start");
+  uint32_t count;
+  if (watcher->events == 0) napi_reference_ref(env, watcher->callback, &count);
+  if (events == 0) napi_reference_unref(env, watcher->callback, &count);
+  watcher->events = events;
+  return nullptr;
+}
+
+// unwatch(watcher): closes it; the descriptor may be closed right after.
+// Does nothing the second time.
+napi_value Unwatch(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return nullptr;
+  void* data = nullptr;
+  if (napi_get_value_external(env, argv[0], &data) != napi_ok || data == nullptr) {
+    return ThrowTypeError(env, "ERR_INVALID_ARG_TYPE", "argument must be a watcher");
+  }
+  Watcher* watcher = static_cast<Slot*>(data)->watcher;
+  if (watcher != nullptr) Close(watcher);
+  return nullptr;
+}
+
+}  // namespace
+
+void AddWatcher(napi_env env, napi_value exports) {
+  const napi_property_descriptor functions[] = {
+      {"watch", nullptr, Watch, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"watchEvents", nullptr, WatchEvents, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"unwatch", nullptr, Unwatch, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+  };
+  napi_define_properties(env, exports, sizeof(functions) / sizeof(functions[0]), functions);
+}
+
+}  // namespace dualmode

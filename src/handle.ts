@@ -1,0 +1,148 @@
+// The owner of a Socket's descriptor, as .NET's SafeSocketHandle: whether it
+// is open, closed or handed to someone, the finalizer that closes it if the
+// program forgets to, its registration with a worker thread's teardown, and
+// the datagram I/O that runs on it (API.md §8). Socket keeps the .NET surface;
+// everything about the descriptor's lifetime is here.
+import { DatagramIO } from './datagram';
+import { kFdTaken, socketClosed, socketDetached } from './errors';
+import { binding, release } from './native';
+
+const OPEN = 0;
+const CLOSED = 1;
+const DETACHED = 2;
+type State = typeof OPEN | typeof CLOSED | typeof DETACHED;
+
+// What the finalizer needs to close a forgotten descriptor: the number and the
+// event-loop watcher, never the handle itself. Giving the descriptor up sets
+// fd to -1, so the finalizer never touches a descriptor given up (cheaper
+// than unregistering).
+interface Held {
+  fd: number;
+  watcher: object | undefined;
+}
+
+// A handle collected while it still owns its descriptor closes it, with a
+// warning, as Node's FileHandle does. The target is the handle, not the
+// Socket: a handle with calls pending is held by its watcher, so it is never
+// collected while a promise of it is still waiting.
+const owned = new FinalizationRegistry<Held>((held) => {
+  const fd = held.fd;
+  if (fd < 0) return; // closed, detached or handed off before it was collected
+  if (held.watcher !== undefined) binding.unwatch(held.watcher); // before the descriptor
+  if (binding.inWorker) binding.own(fd, 0);
+  release(fd);
+  process.emitWarning(`Closing socket ${fd} on garbage collection: close() every Socket you create`, {
+    code: 'DUALMODE_SOCKET_GC',
+  });
+});
+
+// Handles are registered at the end of the job that made them, and only if
+// they still own their descriptor then: the usual create-configure-hand-off
+// in one go never pays for the registry. One promise reaction per job (a
+// promise job costs less than queueMicrotask, which makes an AsyncResource
+// per call); the array is reused from job to job.
+const endOfJob = Promise.resolve();
+const waiting: SocketHandle[] = [];
+
+function registerWaiting(): void {
+  try {
+    for (let i = 0; i < waiting.length; i++) waiting[i]!.register();
+  } finally {
+    waiting.length = 0;
+  }
+}
+
+/** The descriptor of one Socket and everything tied to its lifetime. @internal */
+export class SocketHandle {
+  #fd: number;
+  #state: State = OPEN;
+  #owner = '';
+  #held: Held | undefined;
+  #io: DatagramIO | undefined;
+
+  /** Takes ownership of `fd`, an open socket. */
+  constructor(fd: number) {
+    this.#fd = fd;
+    // In a worker thread the addon also keeps the descriptor, and closes it
+    // if the worker is terminated while the handle still owns it.
+    if (binding.inWorker) binding.own(fd, 1);
+    if (waiting.push(this) === 1) endOfJob.then(registerWaiting);
+  }
+
+  /** Registers with the finalizer, if the descriptor is still owned. */
+  register(): void {
+    if (this.#state !== OPEN) return;
+    this.#held = { fd: this.#fd, watcher: this.#io?.watcher };
+    owned.register(this, this.#held);
+  }
+
+  /** Whether {@link SocketHandle.close} has been called. */
+  get closed(): boolean {
+    return this.#state === CLOSED;
+  }
+
+  /** The descriptor; throws `ERR_SOCKET_CLOSED` or `ERR_SOCKET_DETACHED` once given up. */
+  fdOrThrow(): number {
+    if (this.#state === OPEN) return this.#fd;
+    throw this.#state === CLOSED ? socketClosed() : socketDetached(this.#owner);
+  }
+
+  /** The datagram I/O of this descriptor, made on first use. `ipv6`: the socket's family. */
+  io(ipv6: boolean): DatagramIO {
+    return (this.#io ??= new DatagramIO(this.fdOrThrow(), ipv6, (watcher) => {
+      if (this.#held !== undefined) this.#held.watcher = watcher;
+    }));
+  }
+
+  /** The packet-information options were switched off: the next receiveMessageFrom() switches them on again (.NET). */
+  packetInformationOff(): void {
+    if (this.#io !== undefined) this.#io.packetInformation = false;
+  }
+
+  /**
+   * Closes the descriptor: pending I/O is cancelled and the watcher closed
+   * first. Never throws; does nothing once the descriptor is given up.
+   */
+  close(): void {
+    if (this.#state !== OPEN) return;
+    const fd = this.#fd;
+    this.#forget(CLOSED, 'the Socket was closed');
+    release(fd);
+  }
+
+  /** Gives the descriptor to `owner` (for `ERR_SOCKET_DETACHED` messages). */
+  detachTo(owner: string): void {
+    this.#forget(DETACHED, `the descriptor was handed to ${owner}`);
+    this.#owner = owner;
+  }
+
+  /**
+   * Runs a hand-off. Pending I/O is cancelled first. On success the handle is
+   * detached to `owner`; if `adopt` throws after Node took the descriptor
+   * (Node then closed it), the handle is closed; otherwise it still owns
+   * its open descriptor.
+   */
+  runHandOff<T>(adopt: () => T, owner: string): T {
+    this.#io?.stop(`the descriptor is being handed to ${owner}`);
+    this.#io = undefined;
+    let result: T;
+    try {
+      result = adopt();
+    } catch (err) {
+      if (err !== null && typeof err === 'object' && kFdTaken in err) this.#forget(CLOSED, 'the hand-off failed');
+      throw err;
+    }
+    this.detachTo(owner);
+    return result;
+  }
+
+  /** Gives up the descriptor: pending I/O rejects with `ECANCELED`, the watcher closes, then the state changes. */
+  #forget(state: typeof CLOSED | typeof DETACHED, why: string): void {
+    this.#io?.stop(why);
+    this.#io = undefined;
+    if (this.#held !== undefined) this.#held.fd = -1;
+    if (binding.inWorker) binding.own(this.#fd, 0);
+    this.#state = state;
+    this.#fd = -1;
+  }
+}
