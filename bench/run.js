@@ -6,7 +6,7 @@
 // absolute times of a noisy machine are shown, never judged.
 //
 //   node --expose-gc bench/run.js [--rounds=15] [--batch-ms=20] [--handoff-batch-ms=60] [--slice-ms=100]
-//                                 [--only=getter,setter,cycle,tcp,udp,echo,require]
+//                                 [--only=getter,setter,cycle,tcp,udp,echo,udp-echo,require]
 //                                 [--json=bench/results.json] [--strict]
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -84,6 +84,7 @@ const x = (ratio) => `${ratio.toFixed(2)}×`;
 
 function targetText(target) {
   if (!target) return '(info)';
+  if (target.min !== undefined && target.max === Infinity) return `≥ ${target.min.toFixed(2)}×`;
   if (target.min !== undefined) return `${target.min.toFixed(2)}–${target.max.toFixed(2)}`;
   return target.strict ? `< ${target.max.toFixed(2)}×` : `≤ ${target.max.toFixed(2)}×`;
 }
@@ -121,6 +122,7 @@ function table(rows) {
 // ---- rows ------------------------------------------------------------------
 
 const rows = [];
+let udpLatency = null; // client round-trip latency lines of the UDP echo
 function row(section, results, spec) {
   const c = results[spec.candidate];
   const b = results[spec.baseline];
@@ -226,6 +228,19 @@ async function main() {
     row('echo', results, { figure: 'toServer() server', vs: 'net.createServer().listen()', candidate: 'dualmode toServer() echo', baseline: 'net.createServer().listen() echo', key: 'perSecond', target: { min: 0.9, max: 1.1 } });
   }
 
+  if (wanted('udp-echo')) {
+    log('UDP echo datagrams ...');
+    const results = await require('./udp-echo')({ ...context, log, rounds: Math.max(7, rounds - 4) });
+    raw.udpEcho = results;
+    const D = (k) => `dualmode receiveMessageFrom + sendTo({ from }), ${k} pending`;
+    const N = "dgram udp6 'message' + send(rinfo)";
+    section('UDP echo: 32 connected clients × 64 B on ::1, load from a C process (bench/udp-load.c)');
+    row('udp-echo', results, { figure: 'receiveMessageFrom + sendTo({from})', vs: "dgram 'message' + send(rinfo)", candidate: D(1), baseline: N, key: 'perSecond', target: { min: 1.0, max: Infinity } });
+    row('udp-echo', results, { figure: '  same, 8 receives pending', vs: "dgram 'message' + send(rinfo)", candidate: D(8), baseline: N, key: 'perSecond' });
+    row('udp-echo', results, { figure: '  same, 64 receives pending', vs: "dgram 'message' + send(rinfo)", candidate: D(64), baseline: N, key: 'perSecond' });
+    udpLatency = Object.entries(results).map(([name, r]) => `  ${name}: p50 ${time(r.p50)}, p99 ${time(r.p99)}`);
+  }
+
   if (wanted('require')) {
     log('require() in fresh processes ...');
     const results = require('./require')({ ...context, rounds: Math.max(15, rounds) });
@@ -242,7 +257,7 @@ async function main() {
   // ---- output ----------------------------------------------------------------
   const out = [];
   out.push(`dualmode bench — ${info.cpu}, ${info.nproc} CPUs, node ${info.node}, ${info.os} (${info.arch})`);
-  out.push(`${rounds} interleaved rounds (echo ${Math.max(7, rounds - 4)}, require ${Math.max(15, rounds)}), ~${batchMs} ms batches (hand-offs ~${handoffBatchMs} ms), each variant twice per round (faster kept);`);
+  out.push(`${rounds} interleaved rounds (echo and UDP echo ${Math.max(7, rounds - 4)}, require ${Math.max(15, rounds)}), ~${batchMs} ms batches (hand-offs ~${handoffBatchMs} ms), each variant twice per round (faster kept);`);
   out.push('ratio = candidate / baseline within a round (time per op; round trips/s for echo): median and min–max over rounds');
   out.push('');
   if (floor) {
@@ -263,6 +278,7 @@ async function main() {
     out.push('');
   }
   out.push(table(rows));
+  if (udpLatency) out.push('', 'UDP echo round-trip latency at the clients (all rounds):', ...udpLatency);
   const judged = rows.filter((r) => !r.section && r.pass !== null);
   const failed = judged.filter((r) => !r.pass);
   out.push('');

@@ -11,6 +11,8 @@ const addonDir = path.join(here, 'addon');
 const addonPath = path.join(addonDir, 'build', 'Release', 'bare.node');
 const floorSource = path.join(here, 'floor.c');
 const floorPath = path.join(here, 'build', 'floor');
+const loadSource = path.join(here, 'udp-load.c');
+const loadPath = path.join(here, 'build', 'udp-load');
 
 function mtime(file) {
   try {
@@ -57,13 +59,16 @@ function buildAddon(log) {
   return addonPath;
 }
 
-function buildFloor(log) {
-  if (mtime(floorPath) > mtime(floorSource)) return floorPath;
-  log('compiling bench/floor.c ...');
-  fs.mkdirSync(path.dirname(floorPath), { recursive: true });
-  const cc = process.env.CC || 'cc';
-  run(cc, ['-O2', '-o', floorPath, floorSource]);
-  return floorPath;
+function compile(log, source, output) {
+  if (mtime(output) > mtime(source)) return output;
+  log(`compiling bench/${path.basename(source)} ...`);
+  fs.mkdirSync(path.dirname(output), { recursive: true });
+  run(process.env.CC || 'cc', ['-O2', '-o', output, source]);
+  return output;
 }
 
-module.exports = { buildAddon, buildFloor };
+const buildFloor = (log) => compile(log, floorSource, floorPath);
+/** The C client load of the UDP echo benchmark. */
+const buildUdpLoad = (log) => compile(log, loadSource, loadPath);
+
+module.exports = { buildAddon, buildFloor, buildUdpLoad };

@@ -25,6 +25,8 @@ test('a short bench run prints the table and writes every target figure to its J
     assert.match(result.stdout, /C floor → N-API → dualmode/);
     assert.match(result.stdout, /^figure\s+compared with\s+ratio\s+min–max/m);
     assert.match(result.stdout, /\d+\/\d+ targets met/);
+    assert.match(result.stdout, /UDP echo round-trip latency at the clients/);
+    assert.match(result.stdout, /1 pending: p50 [\d.]+ [µm]?s, p99 [\d.]+ [µm]?s/);
 
     const out = JSON.parse(fs.readFileSync(json, 'utf8'));
     assert.equal(out.settings.rounds, 7);
@@ -40,6 +42,7 @@ test('a short bench run prints the table and writes every target figure to its J
       /^toServer\(\) cycle \| bare fd/,
       /^toDgram\(\) cycle \| bare fd/,
       /^toServer\(\) server \| net\.createServer\(\)\.listen\(\)$/,
+      /^receiveMessageFrom \+ sendTo\(\{from\}\) \| dgram 'message' \+ send\(rinfo\)$/,
       /^require\('dualmode'\) \| require\(/,
     ]) {
       assert.ok(judged.some((name) => expected.test(name)), `${expected} is among the judged figures:\n${judged.join('\n')}`);
