@@ -106,13 +106,13 @@ export class SocketHandle {
   close(): void {
     if (this.#state !== OPEN) return;
     const fd = this.#fd;
-    this.#forget(CLOSED, 'the Socket was closed');
+    this.#forget(CLOSED, undefined);
     release(fd);
   }
 
   /** Gives the descriptor to `owner` (for `ERR_SOCKET_DETACHED` messages). */
   detachTo(owner: string): void {
-    this.#forget(DETACHED, `the descriptor was handed to ${owner}`);
+    this.#forget(DETACHED, owner);
     this.#owner = owner;
   }
 
@@ -123,23 +123,28 @@ export class SocketHandle {
    * its open descriptor.
    */
   runHandOff<T>(adopt: () => T, owner: string): T {
-    this.#io?.stop(`the descriptor is being handed to ${owner}`);
-    this.#io = undefined;
+    this.#stopIO(owner);
     let result: T;
     try {
       result = adopt();
     } catch (err) {
-      if (err !== null && typeof err === 'object' && kFdTaken in err) this.#forget(CLOSED, 'the hand-off failed');
+      if (err !== null && typeof err === 'object' && kFdTaken in err) this.#forget(CLOSED, undefined);
       throw err;
     }
     this.detachTo(owner);
     return result;
   }
 
-  /** Gives up the descriptor: pending I/O rejects with `ECANCELED`, the watcher closes, then the state changes. */
-  #forget(state: typeof CLOSED | typeof DETACHED, why: string): void {
-    this.#io?.stop(why);
+  /** Stops the datagram I/O, if any: pending calls reject with `ECANCELED` naming where the descriptor went. */
+  #stopIO(owner: string | undefined): void {
+    if (this.#io === undefined) return;
+    this.#io.stop(owner === undefined ? 'the Socket was closed' : `the descriptor was handed to ${owner}`);
     this.#io = undefined;
+  }
+
+  /** Gives up the descriptor (`owner`: to whom; undefined: closed): I/O stops first, then the state changes. */
+  #forget(state: typeof CLOSED | typeof DETACHED, owner: string | undefined): void {
+    this.#stopIO(owner);
     if (this.#held !== undefined) this.#held.fd = -1;
     if (binding.inWorker) binding.own(this.#fd, 0);
     this.#state = state;
