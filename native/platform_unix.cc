@@ -321,6 +321,17 @@ int ReceiveMessage(int fd, int family, void* data, size_t size, sockaddr_storage
   return 0;
 }
 
+// Writes one control message carrying `value` at the start of msg's control buffer.
+template <typename T>
+static void PutControl(msghdr* msg, int level, int type, const T& value) {
+  cmsghdr* c = CMSG_FIRSTHDR(msg);
+  c->cmsg_level = level;
+  c->cmsg_type = type;
+  c->cmsg_len = CMSG_LEN(sizeof(value));
+  memcpy(CMSG_DATA(c), &value, sizeof(value));
+  msg->msg_controllen = CMSG_SPACE(sizeof(value));
+}
+
 int SendMessage(int fd, const void* data, size_t size, const sockaddr* to, int to_length,
                 const PacketInfo& source, size_t* sent) {
   alignas(cmsghdr) char control[CMSG_SPACE(sizeof(in6_pktinfo))];
@@ -334,7 +345,7 @@ int SendMessage(int fd, const void* data, size_t size, const sockaddr* to, int t
   if (source.address.ss_family != 0 || source.interface_index != 0) {
     memset(control, 0, sizeof(control));
     msg.msg_control = control;
-    cmsghdr* c = reinterpret_cast<cmsghdr*>(control);
+    msg.msg_controllen = sizeof(control);  // for CMSG_FIRSTHDR; PutControl sets the real length
     if (to->sa_family == AF_INET6) {
       // A v4-mapped source on a dual-mode socket sends IPv4 from that address.
       sockaddr_storage address = source.address;
@@ -344,11 +355,7 @@ int SendMessage(int fd, const void* data, size_t size, const sockaddr* to, int t
       if (address.ss_family == AF_INET6)
         pi.ipi6_addr = reinterpret_cast<const sockaddr_in6&>(address).sin6_addr;
       pi.ipi6_ifindex = source.interface_index;
-      c->cmsg_level = IPPROTO_IPV6;
-      c->cmsg_type = IPV6_PKTINFO;
-      c->cmsg_len = CMSG_LEN(sizeof(pi));
-      memcpy(CMSG_DATA(c), &pi, sizeof(pi));
-      msg.msg_controllen = CMSG_SPACE(sizeof(pi));
+      PutControl(&msg, IPPROTO_IPV6, IPV6_PKTINFO, pi);
     } else {
       in_addr address;
       memset(&address, 0, sizeof(address));
@@ -359,18 +366,10 @@ int SendMessage(int fd, const void* data, size_t size, const sockaddr* to, int t
       memset(&pi, 0, sizeof(pi));
       pi.ipi_spec_dst = address;  // the source address
       pi.ipi_ifindex = source.interface_index;
-      c->cmsg_level = IPPROTO_IP;
-      c->cmsg_type = IP_PKTINFO;
-      c->cmsg_len = CMSG_LEN(sizeof(pi));
-      memcpy(CMSG_DATA(c), &pi, sizeof(pi));
-      msg.msg_controllen = CMSG_SPACE(sizeof(pi));
+      PutControl(&msg, IPPROTO_IP, IP_PKTINFO, pi);
 #else
       // The BSDs choose the source address only; the route picks the interface.
-      c->cmsg_level = IPPROTO_IP;
-      c->cmsg_type = IP_SENDSRCADDR;
-      c->cmsg_len = CMSG_LEN(sizeof(address));
-      memcpy(CMSG_DATA(c), &address, sizeof(address));
-      msg.msg_controllen = CMSG_SPACE(sizeof(address));
+      PutControl(&msg, IPPROTO_IP, IP_SENDSRCADDR, address);
 #endif
     }
   }

@@ -158,15 +158,7 @@ export class DatagramIO {
       if (n !== EAGAIN) return n >= 0 ? Promise.resolve(this.#result(n, info)) : Promise.reject(this.#error(n, 'recvmsg'));
     }
     return new Promise((resolve, reject) => {
-      const entry: Receive = { buffer, info, signal, onAbort: undefined, resolve, reject };
-      if (signal !== undefined) {
-        entry.onAbort = () => {
-          if (this.#receives.remove(entry)) this.#cancelled(entry);
-        };
-        signal.addEventListener('abort', entry.onAbort, { once: true });
-      }
-      this.#receives.push(entry);
-      this.#update();
+      this.#wait(this.#receives, { buffer, info, signal, onAbort: undefined, resolve, reject });
     });
   }
 
@@ -185,16 +177,21 @@ export class DatagramIO {
       if (n !== EAGAIN) return n >= 0 ? Promise.resolve(n) : Promise.reject(this.#error(n, 'sendmsg', address, port));
     }
     return new Promise((resolve, reject) => {
-      const entry: Send = { buffer, address, port, fromAddress, fromInterface, signal, onAbort: undefined, resolve, reject };
-      if (signal !== undefined) {
-        entry.onAbort = () => {
-          if (this.#sends.remove(entry)) this.#cancelled(entry);
-        };
-        signal.addEventListener('abort', entry.onAbort, { once: true });
-      }
-      this.#sends.push(entry);
-      this.#update();
+      this.#wait(this.#sends, { buffer, address, port, fromAddress, fromInterface, signal, onAbort: undefined, resolve, reject });
     });
+  }
+
+  // Queues a call the kernel could not serve at once, cancellable by its signal.
+  #wait<E extends Receive | Send>(queue: Queue<E>, entry: E): void {
+    const signal = entry.signal;
+    if (signal !== undefined) {
+      entry.onAbort = () => {
+        if (queue.remove(entry)) this.#cancelled(entry);
+      };
+      signal.addEventListener('abort', entry.onAbort, { once: true });
+    }
+    queue.push(entry);
+    this.#update();
   }
 
   /**
