@@ -77,7 +77,15 @@ void OnPoll(uv_poll_t* poll, int status, int events) {
   napi_handle_scope scope;
   if (napi_open_handle_scope(env, &scope) != napi_ok) return;
   napi_value callback, receiver, argument, result;
-  if (napi_get_reference_value(env, watcher->callback, &callback) == napi_ok && callback != nullptr &&
+  bool have_callback = napi_get_reference_value(env, watcher->callback, &callback) == napi_ok && callback != nullptr;
+  if (status < 0) {
+    // libuv stops the poll when the socket has an error pending (POLLERR,
+    // reported as UV_EBADF): the callback learns it and may start it again.
+    uint32_t count;
+    napi_reference_unref(env, watcher->callback, &count);
+    watcher->events = 0;
+  }
+  if (have_callback &&
       napi_get_global(env, &receiver) == napi_ok &&
       napi_create_int32(env, status < 0 ? status : events, &argument) == napi_ok &&
       napi_make_callback(env, watcher->context, receiver, callback, 1, &argument, &result) ==

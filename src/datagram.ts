@@ -210,17 +210,14 @@ export class DatagramIO {
     for (const entry of this.#sends.drain()) this.#settle(entry).reject(this.#canceled('sendmsg', why));
   }
 
-  // Called by the watcher with the ready events (or a negative error code).
+  // Called by the watcher with the ready events, or a negative error code when
+  // the socket has an error pending (libuv then stopped the watcher): the
+  // calls at the head of the queues get it from recvmsg/sendmsg, which also
+  // clears it, and the watcher is started again.
   #onEvent = (events: number): void => {
-    if (events < 0) {
-      // The poll itself failed (the descriptor is not pollable any more):
-      // every pending call gets that error.
-      for (const entry of this.#receives.drain()) this.#settle(entry).reject(this.#error(events, 'recvmsg'));
-      for (const entry of this.#sends.drain()) this.#settle(entry).reject(this.#error(events, 'sendmsg'));
-    } else {
-      if ((events & READABLE) !== 0) this.#serveReceives();
-      if ((events & WRITABLE) !== 0) this.#serveSends();
-    }
+    if (events < 0) this.#events = 0;
+    if (events < 0 || (events & READABLE) !== 0) this.#serveReceives();
+    if (events < 0 || (events & WRITABLE) !== 0) this.#serveSends();
     this.#scheduleUpdate();
   };
 

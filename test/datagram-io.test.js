@@ -398,6 +398,27 @@ describe('pending calls, cancellation and close', () => {
     assert.deepEqual(buffers.map((b) => b[0]), [0, 1, 2, 3, 4]);
   });
 
+  // With IPV6_RECVERR / IP_RECVERR (Linux 25 / 11) the ICMP port unreachable
+  // of a send becomes an error pending on the socket: epoll reports POLLERR,
+  // libuv stops the watcher, and the next recvmsg returns the error.
+  test('an error the kernel reports on the socket rejects the first pending call alone; the next is served', async (t) => {
+    const socket = dualServer(t, '::');
+    const on = new Uint8Array(new Int32Array([1]).buffer);
+    socket.setRawSocketOption(platform.IPPROTO_IPV6, 25, on);
+    socket.setRawSocketOption(platform.IPPROTO_IP, 11, on);
+    const closed = client(t, '::1');
+    closed.bind({ address: '::1', port: 0 });
+    const deadPort = closed.localEndPoint.port;
+    closed.close();
+    const first = socket.receiveFrom(Buffer.alloc(8));
+    const second = socket.receiveFrom(Buffer.alloc(8));
+    await socket.sendTo(Buffer.from('x'), { address: '::1', port: deadPort });
+    await assert.rejects(within(first), socketError('ECONNREFUSED', 'recvmsg'));
+    const sender = client(t, '::1');
+    await sender.sendTo(Buffer.from('next'), { address: '::1', port: socket.localEndPoint.port });
+    assert.equal((await within(second)).receivedBytes, 4);
+  });
+
   test('10,000 pending calls, then close(): each rejects with ECANCELED and the descriptor is closed once', async (t) => {
     const socket = dualServer(t, '::');
     const fd = socket.fd;
