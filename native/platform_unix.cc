@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 
 namespace dualmode {
@@ -66,8 +67,9 @@ const Constant kConstants[] = {
 #undef C
 const size_t kConstantCount = sizeof(kConstants) / sizeof(kConstants[0]);
 
-// libuv error codes on Unix are negated errno values.
+// Node's error numbers on Unix are negated errno values.
 static int Fail() { return -errno; }
+const int kAddressFamilyNotSupported = -EAFNOSUPPORT;
 
 int OpenSocket(int family, int type, int protocol, int* fd) {
 #ifdef SOCK_CLOEXEC
@@ -176,6 +178,12 @@ unsigned int ScopeId(const char* zone) {
   char* end;
   unsigned long number = strtoul(zone, &end, 10);
   return *zone != '\0' && *end == '\0' ? static_cast<unsigned int>(number) : 0;
+}
+
+bool ZoneName(unsigned int id, char* zone, size_t size) {
+  char name[IF_NAMESIZE];
+  if (if_indextoname(id, name) == nullptr) return false;
+  return static_cast<size_t>(snprintf(zone, size, "%s", name)) < size;
 }
 
 }  // namespace platform
