@@ -597,7 +597,7 @@ export class Socket implements Disposable {
    */
   toServer(options?: ToServerOptions): net.Server {
     const fd = this.#open();
-    checkPlatform();
+    checkPlatform('toServer');
     this.#checkType(SocketType.Stream, 'toServer()');
     const opts = serverOptions(options);
     if (!this.#bound) {
@@ -649,7 +649,7 @@ export class Socket implements Disposable {
    */
   connect(endPoint: { address: string; port: number }, options?: ConnectOptions): net.Socket {
     const fd = this.#open();
-    checkPlatform();
+    checkPlatform('connect');
     this.#checkType(SocketType.Stream, 'connect()');
     const { address, port } = readEndPoint(endPoint);
     // Node would look up a host name: only a valid literal may pass.
@@ -683,7 +683,7 @@ export class Socket implements Disposable {
    */
   toDgram(options?: ToDgramOptions): dgram.Socket {
     const fd = this.#open();
-    checkPlatform();
+    checkPlatform('toDgram');
     this.#checkType(SocketType.Dgram, 'toDgram()');
     const opts = dgramOptions(options);
     const ipv6 = this.#family === AddressFamily.InterNetworkV6;
