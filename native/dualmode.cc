@@ -44,20 +44,15 @@ napi_value ThrowTypeError(napi_env env, const char* code, const char* message) {
   return nullptr;
 }
 
-// Throws Node's system-error shape for libuv error code `err`:
-// message "<syscall> <CODE>: <description>", errno, code and syscall.
+// Throws an Error carrying `errno` (negative, as Node reports it) and
+// `syscall`. Its `code` and message ("<syscall> <CODE>: <description>") are
+// filled in by src/native.ts from Node's own table (util.getSystemErrorMap),
+// so that the addon needs no libuv to name an error.
 napi_value ThrowSystemError(napi_env env, int err, const char* syscall) {
   if (ExceptionPending(env)) return nullptr;
-  char name[32];
-  char description[128];
-  char message[256];
-  uv_err_name_r(err, name, sizeof(name));
-  uv_strerror_r(err, description, sizeof(description));
-  snprintf(message, sizeof(message), "%s %s: %s", syscall, name, description);
-  napi_value error, code_value, message_value, errno_value, syscall_value;
-  if (napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &code_value) != napi_ok ||
-      napi_create_string_utf8(env, message, NAPI_AUTO_LENGTH, &message_value) != napi_ok ||
-      napi_create_error(env, code_value, message_value, &error) != napi_ok ||
+  napi_value error, message_value, errno_value, syscall_value;
+  if (napi_create_string_utf8(env, syscall, NAPI_AUTO_LENGTH, &message_value) != napi_ok ||
+      napi_create_error(env, nullptr, message_value, &error) != napi_ok ||
       napi_create_int32(env, err, &errno_value) != napi_ok ||
       napi_create_string_utf8(env, syscall, NAPI_AUTO_LENGTH, &syscall_value) != napi_ok ||
       napi_set_named_property(env, error, "errno", errno_value) != napi_ok ||
@@ -131,14 +126,14 @@ bool ParseAddress(napi_env env, napi_value value, int32_t port, sockaddr_storage
       // As Node's net.isIPv6: a zone is one or more of [0-9A-Za-z.:-].
       ok = *zone != '\0' && strspn(zone, kZoneCharacters) == strlen(zone);
     }
-    ok = ok && uv_inet_pton(AF_INET6, text, &in6->sin6_addr) == 0;
+    ok = ok && inet_pton(AF_INET6, text, &in6->sin6_addr) == 1;
     in6->sin6_family = AF_INET6;
     in6->sin6_port = htons(static_cast<uint16_t>(port));
     in6->sin6_scope_id = zone != nullptr ? platform::ScopeId(zone) : 0;
     *length = sizeof(*in6);
   } else if (ok) {
     sockaddr_in* in = reinterpret_cast<sockaddr_in*>(address);
-    ok = uv_inet_pton(AF_INET, text, &in->sin_addr) == 0;
+    ok = inet_pton(AF_INET, text, &in->sin_addr) == 1;
     in->sin_family = AF_INET;
     in->sin_port = htons(static_cast<uint16_t>(port));
     *length = sizeof(*in);
@@ -153,27 +148,34 @@ int PortOf(const sockaddr_storage& address) {
   return 0;
 }
 
-// { address, family, port } in the shape of Node's server.address();
-// link-local IPv6 addresses carry their zone, as Node writes them.
-napi_value EndPoint(napi_env env, const sockaddr_storage& address, const char* syscall) {
-  char text[kMaxAddress + 1];
-  const char* family;
+// The text of an IPv4 or IPv6 address into `text` (kMaxAddress + 1 bytes);
+// link-local IPv6 addresses carry their zone, as Node writes them. Empty for
+// any other family.
+void AddressText(const sockaddr_storage& address, char* text) {
+  const size_t size = kMaxAddress + 1;
+  text[0] = '\0';
   if (address.ss_family == AF_INET6) {
     const sockaddr_in6& in6 = reinterpret_cast<const sockaddr_in6&>(address);
-    uv_ip6_name(&in6, text, sizeof(text));
+    if (inet_ntop(AF_INET6, &in6.sin6_addr, text, size) == nullptr) text[0] = '\0';
     if (in6.sin6_scope_id != 0) {
       size_t used = strlen(text);
-      size_t zone_size = sizeof(text) - used - 1;
       text[used] = '%';
-      if (uv_if_indextoiid(in6.sin6_scope_id, text + used + 1, &zone_size) != 0) text[used] = '\0';
+      if (!platform::ZoneName(in6.sin6_scope_id, text + used + 1, size - used - 1)) text[used] = '\0';
     }
-    family = "IPv6";
   } else if (address.ss_family == AF_INET) {
-    uv_ip4_name(&reinterpret_cast<const sockaddr_in&>(address), text, sizeof(text));
-    family = "IPv4";
-  } else {
-    return ThrowSystemError(env, UV_EAFNOSUPPORT, syscall);
+    const sockaddr_in& in = reinterpret_cast<const sockaddr_in&>(address);
+    if (inet_ntop(AF_INET, &in.sin_addr, text, size) == nullptr) text[0] = '\0';
   }
+}
+
+// { address, family, port } in the shape of Node's server.address().
+napi_value EndPoint(napi_env env, const sockaddr_storage& address, const char* syscall) {
+  if (address.ss_family != AF_INET6 && address.ss_family != AF_INET) {
+    return ThrowSystemError(env, platform::kAddressFamilyNotSupported, syscall);
+  }
+  char text[kMaxAddress + 1];
+  AddressText(address, text);
+  const char* family = address.ss_family == AF_INET6 ? "IPv6" : "IPv4";
   napi_value result, address_value, family_value;
   if (napi_create_object(env, &result) != napi_ok ||
       napi_create_string_utf8(env, text, NAPI_AUTO_LENGTH, &address_value) != napi_ok ||
@@ -345,7 +347,7 @@ napi_value Describe(napi_env env, napi_callback_info info) {
 // The text of `address` as a JavaScript string.
 napi_value Text(napi_env env, const sockaddr_storage& address) {
   char text[kMaxAddress + 1];
-  platform::AddressText(address, text, sizeof(text));
+  AddressText(address, text);
   napi_value value = nullptr;
   napi_create_string_latin1(env, text, NAPI_AUTO_LENGTH, &value);
   return value;
@@ -476,13 +478,6 @@ napi_value Own(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// Whether this environment runs on a worker thread: only the main thread
-// runs libuv's default loop.
-bool InWorker(napi_env env) {
-  uv_loop_t* loop = nullptr;
-  return napi_get_uv_event_loop(env, &loop) == napi_ok && loop != uv_default_loop();
-}
-
 }  // namespace
 }  // namespace dualmode
 
@@ -492,7 +487,6 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   for (size_t i = 0; i < platform::kConstantCount; i++)
     constants.Set(platform::kConstants[i].name, platform::kConstants[i].value);
   exports.Set("constants", constants);
-  exports.Set("inWorker", Napi::Boolean::New(env, InWorker(env)));
   const struct {
     const char* name;
     napi_callback callback;

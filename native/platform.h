@@ -2,11 +2,20 @@
 //
 // platform_unix.cc and platform_win.cc each implement these functions and the
 // constant table; dualmode.cc (the N-API glue) calls only what is declared
-// here and holds no #ifdef. Every function returns 0 on success or a libuv
-// error code (a negative number, the `errno` Node reports) on failure.
+// here and holds no #ifdef. Every function returns 0 on success or, on
+// failure, the negative error number Node reports for it (libuv's numbering:
+// -errno on Unix, libuv's fixed numbers on Windows). The addon uses N-API and
+// the C library only, no libuv, so that it loads in every runtime with N-API.
 #pragma once
 
-#include <uv.h>  // sockaddr types, uv error codes and address helpers
+#ifdef _WIN32
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#else
+#include <arpa/inet.h>   // inet_pton, inet_ntop
+#include <netinet/in.h>  // sockaddr_in, sockaddr_in6, htons
+#include <sys/socket.h>  // sockaddr_storage, AF_INET, AF_INET6
+#endif
 
 #include <cstddef>
 
@@ -38,9 +47,11 @@ int Describe(int fd, int* family, int* type, int* protocol);
 int Duplicate(int fd, int minimum, int* copy);
 // The scope id an IPv6 zone ("eth0", "2") names, 0 when it names none.
 unsigned int ScopeId(const char* zone);
-
-// The text of an IP address: "192.0.2.1", "2001:db8::1", "fe80::1%eth0".
-void AddressText(const sockaddr_storage& address, char* text, size_t size);
+// Writes the zone Node shows for scope id `id` ("eth0" on Unix, "2" on
+// Windows) into `zone`; false when there is none to show.
+bool ZoneName(unsigned int id, char* zone, size_t size);
+// The error number of EAFNOSUPPORT as Node reports it.
+extern const int kAddressFamilyNotSupported;
 
 // Datagram I/O with packet information (API.md §8). Each call is one
 // non-blocking recvmsg/sendmsg; EAGAIN comes back as an error code like any

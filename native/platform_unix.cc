@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
@@ -72,8 +73,9 @@ const Constant kConstants[] = {
 #undef C
 const size_t kConstantCount = sizeof(kConstants) / sizeof(kConstants[0]);
 
-// libuv error codes on Unix are negated errno values.
+// Node's error numbers on Unix are negated errno values.
 static int Fail() { return -errno; }
+const int kAddressFamilyNotSupported = -EAFNOSUPPORT;
 
 int OpenSocket(int family, int type, int protocol, int* fd) {
 #ifdef SOCK_CLOEXEC
@@ -184,22 +186,10 @@ unsigned int ScopeId(const char* zone) {
   return *zone != '\0' && *end == '\0' ? static_cast<unsigned int>(number) : 0;
 }
 
-void AddressText(const sockaddr_storage& address, char* text, size_t size) {
-  text[0] = '\0';
-  if (address.ss_family == AF_INET) {
-    inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in&>(address).sin_addr, text, size);
-    return;
-  }
-  if (address.ss_family != AF_INET6) return;
-  const sockaddr_in6& in6 = reinterpret_cast<const sockaddr_in6&>(address);
-  if (inet_ntop(AF_INET6, &in6.sin6_addr, text, size) == nullptr || in6.sin6_scope_id == 0) return;
-  // A link-local address carries its zone, by name as Node writes it.
-  size_t used = strlen(text);
+bool ZoneName(unsigned int id, char* zone, size_t size) {
   char name[IF_NAMESIZE];
-  if (if_indextoname(in6.sin6_scope_id, name) != nullptr && used + 1 + strlen(name) < size) {
-    text[used] = '%';
-    memcpy(text + used + 1, name, strlen(name) + 1);
-  }
+  if (if_indextoname(id, name) == nullptr) return false;
+  return static_cast<size_t>(snprintf(zone, size, "%s", name)) < size;
 }
 
 // Packet information. Linux and macOS report the destination of an IPv4

@@ -1,5 +1,5 @@
-// Windows (Winsock) implementation of platform.h. uv.h has already included
-// winsock2.h and ws2tcpip.h. Node cannot adopt a socket handle on Windows,
+// Windows (Winsock) implementation of platform.h. platform.h has already
+// included winsock2.h and ws2tcpip.h. Node cannot adopt a socket handle on Windows,
 // so the hand-offs are refused in TypeScript; everything here still works.
 #include "platform.h"
 
@@ -33,7 +33,60 @@ const Constant kConstants[] = {
 #undef C
 const size_t kConstantCount = sizeof(kConstants) / sizeof(kConstants[0]);
 
-static int Fail() { return uv_translate_sys_error(WSAGetLastError()); }
+// Node's error numbers on Windows are libuv's fixed ones (uv/errno.h), not
+// errno or WSA codes. The Winsock errors these calls can report, mapped as
+// libuv's uv_translate_sys_error (src/win/error.c) maps them; the addon does
+// not call libuv, so that it also loads in runtimes without it.
+enum : int {
+  kEACCES = -4092, kEADDRINUSE = -4091, kEADDRNOTAVAIL = -4090,
+  kEAFNOSUPPORT = -4089, kEAGAIN = -4088, kEALREADY = -4084, kEBADF = -4083,
+  kECANCELED = -4081, kECONNABORTED = -4079, kECONNREFUSED = -4078,
+  kECONNRESET = -4077, kEFAULT = -4074, kEHOSTUNREACH = -4073,
+  kEINVAL = -4071, kEISCONN = -4069, kEMFILE = -4066, kEMSGSIZE = -4065,
+  kENETUNREACH = -4062, kENOBUFS = -4060, kENOENT = -4058, kENOMEM = -4057,
+  kENOTCONN = -4053, kENOTSOCK = -4050, kENOTSUP = -4049, kEPIPE = -4047,
+  kEPROTONOSUPPORT = -4045, kETIMEDOUT = -4039, kESOCKTNOSUPPORT = -4025,
+  kUNKNOWN = -4094,
+};
+const int kAddressFamilyNotSupported = kEAFNOSUPPORT;
+
+static int Translate(int error) {
+  switch (error) {
+    case WSAEACCES: return kEACCES;
+    case WSAEADDRINUSE: return kEADDRINUSE;
+    case WSAEADDRNOTAVAIL: return kEADDRNOTAVAIL;
+    case WSAEAFNOSUPPORT: return kEAFNOSUPPORT;
+    case WSAEWOULDBLOCK: return kEAGAIN;
+    case WSAEALREADY: return kEALREADY;
+    case ERROR_INVALID_HANDLE: return kEBADF;
+    case WSAEINTR: return kECANCELED;
+    case WSAECONNABORTED: return kECONNABORTED;
+    case WSAECONNREFUSED: return kECONNREFUSED;
+    case WSAECONNRESET: return kECONNRESET;
+    case WSAEFAULT: return kEFAULT;
+    case WSAEHOSTUNREACH: return kEHOSTUNREACH;
+    case WSAEINVAL: return kEINVAL;
+    case WSAEPFNOSUPPORT: return kEINVAL;
+    case WSAEISCONN: return kEISCONN;
+    case WSAEMFILE: return kEMFILE;
+    case WSAEMSGSIZE: return kEMSGSIZE;
+    case WSAENETUNREACH: return kENETUNREACH;
+    case WSAENOBUFS: return kENOBUFS;
+    case WSAHOST_NOT_FOUND: return kENOENT;
+    case WSANO_DATA: return kENOENT;
+    case ERROR_NOT_ENOUGH_MEMORY: return kENOMEM;
+    case WSAENOTCONN: return kENOTCONN;
+    case WSAENOTSOCK: return kENOTSOCK;
+    case ERROR_NOT_SUPPORTED: return kENOTSUP;
+    case WSAESHUTDOWN: return kEPIPE;
+    case WSAEPROTONOSUPPORT: return kEPROTONOSUPPORT;
+    case WSAETIMEDOUT: return kETIMEDOUT;
+    case WSAESOCKTNOSUPPORT: return kESOCKTNOSUPPORT;
+    default: return kUNKNOWN;
+  }
+}
+
+static int Fail() { return Translate(WSAGetLastError()); }
 // Socket handles are small kernel handle values; JavaScript carries them as
 // the same int32 it uses for POSIX descriptors.
 static SOCKET Handle(int fd) { return static_cast<SOCKET>(fd); }
@@ -111,7 +164,7 @@ int Describe(int fd, int* family, int* type, int* protocol) {
 }
 
 int Duplicate(int, int, int*) {
-  return UV_ENOTSUP;  // only the hand-offs need it, and they are Unix-only
+  return kENOTSUP;  // only the hand-offs need it, and they are Unix-only
 }
 
 unsigned int ScopeId(const char* zone) {
@@ -121,29 +174,21 @@ unsigned int ScopeId(const char* zone) {
   return *zone != '\0' && *end == '\0' ? static_cast<unsigned int>(number) : 0;
 }
 
-void AddressText(const sockaddr_storage& address, char* text, size_t size) {
-  text[0] = '\0';
-  if (address.ss_family == AF_INET) {
-    inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in&>(address).sin_addr, text, size);
-  } else if (address.ss_family == AF_INET6) {
-    const sockaddr_in6& in6 = reinterpret_cast<const sockaddr_in6&>(address);
-    if (inet_ntop(AF_INET6, &in6.sin6_addr, text, size) != nullptr && in6.sin6_scope_id != 0) {
-      size_t used = strlen(text);  // Windows writes zones as numbers
-      snprintf(text + used, size - used, "%%%lu", static_cast<unsigned long>(in6.sin6_scope_id));
-    }
-  }
+bool ZoneName(unsigned int id, char* zone, size_t size) {
+  // Windows shows a zone as its interface index, as Node does there.
+  return static_cast<size_t>(snprintf(zone, size, "%u", id)) < size;
 }
 
 // Datagram I/O with packet information needs WSARecvMsg/WSASendMsg and an
 // overlapped or IOCP-driven watcher; TypeScript refuses it on Windows with
 // ERR_FEATURE_UNAVAILABLE_ON_PLATFORM before it gets here.
-int EnablePacketInfo(int, bool, bool) { return UV_ENOTSUP; }
-int SetNonBlocking(int) { return UV_ENOTSUP; }
+int EnablePacketInfo(int, bool, bool) { return kENOTSUP; }
+int SetNonBlocking(int) { return kENOTSUP; }
 int ReceiveMessage(int, int, void*, size_t, sockaddr_storage*, PacketInfo*, int*, size_t*) {
-  return UV_ENOTSUP;
+  return kENOTSUP;
 }
 int SendMessage(int, const void*, size_t, const sockaddr*, int, const PacketInfo&, size_t*) {
-  return UV_ENOTSUP;
+  return kENOTSUP;
 }
 
 }  // namespace platform

@@ -7,6 +7,7 @@ import type dns = require('node:dns');
 import type net = require('node:net');
 import { asSocketError, errnoOf, fromNative, invalidArgType, kFdTaken, socketClosed, SocketError } from './errors';
 import { binding, release } from './native';
+import { checkRuntime, type Feature, featureUnavailable, runtimeLabel } from './runtime';
 import { platform } from './options';
 import { validateInt32, validateObject } from './validate';
 
@@ -132,13 +133,13 @@ export function dgramOptions(options: unknown): Readonly<ToDgramOptions> {
   return pick<ToDgramOptions>(options, { recvBufferSize: 'number', sendBufferSize: 'number', lookup: 'function' });
 }
 
-/** Throws where Node cannot adopt a descriptor. @internal */
-export function checkPlatform(): void {
-  if (process.platform === 'win32') {
-    throw Object.assign(new Error('Node cannot adopt a socket handle on Windows: hand-offs are unavailable'), {
-      code: 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM',
-    });
-  }
+/**
+ * Throws `ERR_FEATURE_UNAVAILABLE_ON_PLATFORM` where the hand-off cannot
+ * happen: on Windows, and on runtimes that would lose the descriptor (see
+ * runtime.ts). Called before the descriptor is touched. @internal
+ */
+export function checkPlatform(feature: Exclude<Feature, 'eventLoop'>): void {
+  checkRuntime(feature);
 }
 
 /** A listening net.Server that owns `fd`, which is bound and listening with `backlog`. @internal */
@@ -176,6 +177,13 @@ export function connectFd(fd: number, host: string, port: number, options: Conne
   const net = nodeNet();
   // manualStart: read only once connected, as a socket net.connect() makes.
   const socket = new net.Socket({ ...socketOptions, fd, manualStart: true } as net.SocketConstructorOpts);
+  // A runtime that ignores the fd would connect a socket of its own, losing
+  // dual mode and every option without a word: refuse unless the handle is
+  // this very descriptor. (Runtimes known to ignore it never get here.)
+  if ((socket as unknown as { _handle?: { fd?: unknown } | null })._handle?.fd !== fd) {
+    socket.destroy();
+    throw featureUnavailable(`connect() is unavailable on ${runtimeLabel()}: net.Socket did not adopt the descriptor`);
+  }
   try {
     if (timeout !== undefined) socket.setTimeout(timeout);
     socket.connect({ host, port });
@@ -295,20 +303,20 @@ function targetFd(target: unknown): number {
   const net = nodeNet();
   const dgram = nodeDgram();
   if (target instanceof net.Server) {
-    checkPlatform();
+    checkPlatform('getDualMode');
     const fd = (target as unknown as { _handle?: { fd?: number } | null })._handle?.fd;
     if (typeof fd === 'number' && fd >= 0) return fd;
     // A cluster worker's server listens through the primary's socket.
     throw socketClosed('the net.Server has no socket in this process (not listening, closed, or served by the cluster primary)');
   }
   if (target instanceof net.Socket) {
-    checkPlatform();
+    checkPlatform('getDualMode');
     const fd = (target as unknown as { _handle?: { fd?: number } | null })._handle?.fd;
     if (typeof fd === 'number' && fd >= 0) return fd;
     throw socketClosed('the net.Socket has no open socket (destroyed, or not yet connecting)');
   }
   if (target instanceof dgram.Socket) {
-    checkPlatform();
+    checkPlatform('getDualMode');
     const fd = dgramHandle(target)?.fd;
     if (typeof fd === 'number' && fd >= 0) return fd;
     throw socketClosed('the dgram.Socket has no open socket (closed, or not yet bound)');

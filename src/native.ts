@@ -1,7 +1,11 @@
 // The compiled addon (native/dualmode.cc), loaded by node-gyp-build from
 // build/ or prebuilds/. Every function does one system call and throws
-// Node's system-error shape ({ code, errno, syscall }) on failure.
+// Node's system-error shape ({ code, errno, syscall }) on failure: the addon
+// throws the errno and the syscall, and this module names the error from
+// Node's own table, so that the addon needs N-API and the C library only.
 import path = require('node:path');
+import util = require('node:util');
+import { isMainThread } from 'node:worker_threads';
 
 /** A socket address in the shape of Node's `server.address()`. */
 export interface EndPoint {
@@ -46,8 +50,49 @@ export interface Binding {
 
 const load: (dir: string) => unknown = require('node-gyp-build');
 
+type Raw = Omit<Binding, 'inWorker'> & Record<string, unknown>;
+
+let descriptions: Map<number, [string, string]> | undefined;
+
+/**
+ * Gives an error the addon threw its `code` and Node's message,
+ * `"<syscall> <CODE>: <description>"` (the description as libuv words it).
+ */
+function named(err: unknown): unknown {
+  if (!(err instanceof Error)) return err;
+  const { errno, syscall } = err as { errno?: unknown; syscall?: unknown };
+  if (typeof errno !== 'number' || typeof syscall !== 'string' || 'code' in err) return err;
+  descriptions ??= util.getSystemErrorMap();
+  const [code, description] = descriptions.get(errno) ?? [util.getSystemErrorName(errno), 'unknown error'];
+  Object.assign(err, { code });
+  err.message = `${syscall} ${code}: ${description}`;
+  return err;
+}
+
+function wrap<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
+  return (...args: A): R => {
+    try {
+      return fn(...args);
+    } catch (err) {
+      throw named(err);
+    }
+  };
+}
+
+const raw = load(path.join(__dirname, '..')) as Raw;
+const wrapped: Record<string, unknown> = {
+  constants: raw.constants,
+  // Worker teardown closes the fds registered with own(); the main thread's
+  // is the process's exit. Read from JS: the runtime's loop says nothing
+  // reliable about it (Deno's main thread does not run libuv's default loop).
+  inWorker: !isMainThread,
+};
+for (const [name, value] of Object.entries(raw)) {
+  if (typeof value === 'function') wrapped[name] = wrap(value as (...args: unknown[]) => unknown);
+}
+
 /** @internal */
-export const binding = load(path.join(__dirname, '..')) as Binding;
+export const binding = wrapped as unknown as Binding;
 
 /**
  * Closes a descriptor that is being given up. The kernel releases it even

@@ -27,6 +27,7 @@ import {
   type ToServerOptions,
 } from './handoff';
 import { SocketHandle } from './handle';
+import { checkRuntime, featureUnavailable } from './runtime';
 import { binding, release, type EndPoint } from './native';
 import type dgram = require('node:dgram');
 import type net = require('node:net');
@@ -584,7 +585,7 @@ export class Socket implements Disposable {
           const dual = binding.getsockoptInt(fd, IPPROTO_IPV6, IPV6_V6ONLY) === 0;
           // SocketPal.Unix.cs CheckDualModePacketInfoSupport: Linux only.
           if (dual && process.platform !== 'linux' && process.platform !== 'android') {
-            throw unavailable(`IPv4 packet information on a dual-mode socket is not available on ${process.platform}`);
+            throw featureUnavailable(`IPv4 packet information on a dual-mode socket is not available on ${process.platform}`);
           }
           const bound = binding.getsockname(fd).address;
           const mapped = isIPv4MappedToIPv6(bound);
@@ -682,7 +683,7 @@ export class Socket implements Disposable {
    */
   toServer(options?: ToServerOptions): net.Server {
     const fd = this.#open();
-    checkPlatform();
+    checkPlatform('toServer');
     this.#checkType(SocketType.Stream, 'toServer()');
     const opts = serverOptions(options);
     if (!this.#bound) {
@@ -734,7 +735,7 @@ export class Socket implements Disposable {
    */
   connect(endPoint: { address: string; port: number }, options?: ConnectOptions): net.Socket {
     const fd = this.#open();
-    checkPlatform();
+    checkPlatform('connect');
     this.#checkType(SocketType.Stream, 'connect()');
     const { address, port } = readEndPoint(endPoint);
     // Node would look up a host name: only a valid literal may pass.
@@ -768,7 +769,7 @@ export class Socket implements Disposable {
    */
   toDgram(options?: ToDgramOptions): dgram.Socket {
     const fd = this.#open();
-    checkPlatform();
+    checkPlatform('toDgram');
     this.#checkType(SocketType.Dgram, 'toDgram()');
     const opts = dgramOptions(options);
     const ipv6 = this.#family === AddressFamily.InterNetworkV6;
@@ -826,9 +827,10 @@ export class Socket implements Disposable {
 
   // Datagram I/O needs a datagram socket, and an event loop the addon can watch.
   #checkDatagramIO(method: string): void {
-    if (process.platform === 'win32') throw unavailable(`${method} is not available on Windows yet`);
-    const runtime = process.versions.bun !== undefined ? 'Bun' : process.versions.deno !== undefined ? 'Deno' : '';
-    if (runtime !== '') throw unavailable(`${method} needs libuv's event loop, which ${runtime} does not expose`);
+    if (process.platform === 'win32') {
+      throw featureUnavailable(`${method} is unavailable on Windows: the addon has no overlapped-I/O watcher there`);
+    }
+    checkRuntime('eventLoop');
     this.#checkType(SocketType.Dgram, method);
   }
 
@@ -931,10 +933,6 @@ function readSignal(options: unknown): AbortSignal | undefined {
   if (signal === undefined) return undefined;
   if (!(signal instanceof AbortSignal)) throw invalidArgType('options.signal', 'an instance of AbortSignal', signal);
   return signal;
-}
-
-function unavailable(message: string): Error {
-  return Object.assign(new Error(message), { code: 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM' });
 }
 
 function validateOptionValue(value: unknown): number {

@@ -112,12 +112,12 @@ test('new Socket(SocketType.Stream, ProtocolType.Tcp) through the ES module entr
 
 test("the issue's command `node -e \"...require('dualmode')...\"` run from the repository root prints 23 true", () => {
   const code =
-    "const {Socket,SocketType,ProtocolType}=require('dualmode'); const s=new Socket(SocketType.Stream, ProtocolType.Tcp); console.log(s.addressFamily, s.dualMode)";
+    "const {Socket,SocketType,ProtocolType}=require('dualmode'); const s=new Socket(SocketType.Stream, ProtocolType.Tcp); console.log(s.addressFamily, s.dualMode); s.close()";
   assert.equal(runNode(['-e', code]), '23 true\n');
 });
 
 test("its ES module twin `node --input-type=module -e \"import ... from 'dualmode'...\"` prints 23 true", () => {
   const code =
-    "import {Socket,SocketType,ProtocolType} from 'dualmode'; const s=new Socket(SocketType.Stream, ProtocolType.Tcp); console.log(s.addressFamily, s.dualMode)";
+    "import {Socket,SocketType,ProtocolType} from 'dualmode'; const s=new Socket(SocketType.Stream, ProtocolType.Tcp); console.log(s.addressFamily, s.dualMode); s.close()";
   assert.equal(runNode(['--input-type=module', '-e', code]), '23 true\n');
 });

@@ -826,11 +826,12 @@ test('connect(endPoint, { noDelay: true, timeout: 50 }) sets TCP_NODELAY and emi
 
 test('on Windows, where Node cannot adopt a socket, the hand-offs throw ERR_FEATURE_UNAVAILABLE_ON_PLATFORM and the Socket stays open', () => {
   const { spawnSync } = require('node:child_process');
-  // process.platform is what the hand-offs check; the rest of the package
-  // works as on Linux in this child.
+  // process.platform is what the hand-offs check when called; the rest of
+  // the package works as on Linux in this child. The package is loaded
+  // first, so that node-gyp-build finds the Linux addon whatever it looks at.
   const code = `
-    Object.defineProperty(process, 'platform', { value: 'win32' });
     const { Socket, SocketType, ProtocolType, getDualMode } = require('dualmode');
+    Object.defineProperty(process, 'platform', { value: 'win32' });
     const results = {};
     const stream = new Socket(SocketType.Stream, ProtocolType.Tcp);
     const dgram = new Socket(SocketType.Dgram, ProtocolType.Udp);
