@@ -3,7 +3,7 @@
 // closed, detached or handed to Node.
 import { ipFamily, isIPv4MappedToIPv6 } from './address';
 import { AddressFamily, SocketOptionName, SocketType, type ProtocolType, type SocketOptionLevel } from './enums';
-import type { ReceiveFromResult, ReceiveMessageFromResult } from './datagram';
+import type { DatagramIO, ReceiveFromResult, ReceiveMessageFromResult } from './datagram';
 import {
   NotSupportedError,
   asSocketError,
@@ -542,7 +542,8 @@ export class Socket implements Disposable {
     validateBytes(buffer, 'buffer', 0, Infinity);
     const signal = readSignal(options);
     this.#checkBound(fd, 'receiveFrom()');
-    return this.#handle.io(this.#family === AddressFamily.InterNetworkV6).receive(buffer, 0, signal);
+    const io = this.#io();
+    return io instanceof Promise ? io : io.receive(buffer, 0, signal);
   }
 
   /**
@@ -576,7 +577,8 @@ export class Socket implements Disposable {
     const signal = readSignal(options);
     this.#checkBound(fd, 'receiveMessageFrom()');
     const ipv6 = this.#family === AddressFamily.InterNetworkV6;
-    const io = this.#handle.io(ipv6);
+    const io = this.#io();
+    if (io instanceof Promise) return io;
     if (!io.packetInformation) {
       // Socket.cs SetReceivingPacketInformation, once per socket.
       let ipv4Info: boolean, ipv6Info: boolean;
@@ -656,9 +658,8 @@ export class Socket implements Disposable {
       }
     }
     const target = this.#target(fd, address, 'endPoint.address', 'sendmsg', port);
-    return this.#handle
-      .io(this.#family === AddressFamily.InterNetworkV6)
-      .send(buffer, target, port, fromAddress, fromInterface, signal);
+    const io = this.#io();
+    return io instanceof Promise ? io : io.send(buffer, target, port, fromAddress, fromInterface, signal);
   }
 
   /**
@@ -832,6 +833,17 @@ export class Socket implements Disposable {
     }
     checkRuntime('eventLoop');
     this.#checkType(SocketType.Dgram, method);
+  }
+
+  // The descriptor's datagram I/O; made on first use, which makes the
+  // descriptor non-blocking: a failure of that system call is the call's
+  // rejected promise, as any other.
+  #io(): DatagramIO | Promise<never> {
+    try {
+      return this.#handle.io(this.#family === AddressFamily.InterNetworkV6);
+    } catch (err) {
+      return Promise.reject(asSocketError(err));
+    }
   }
 
   // Socket.cs ReceiveFrom: "You must call the Bind method before performing

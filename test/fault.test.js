@@ -362,3 +362,48 @@ test('osSupportsIPv6 probe: EMFILE counts as supported, EAFNOSUPPORT as not (and
   assert.equal(no.facts.supported, false);
   assert.equal(no.facts.family, 2, 'InterNetwork');
 });
+
+// Datagram I/O (API.md §8) under injected failures of recvmsg, sendmsg and fcntl.
+test('sendmsg() answering EAGAIN once: the send waits for the watcher and goes out; the next queues behind it, in order', { skip }, () => {
+  const { facts } = ran('sendmsg-EAGAIN', 'sendmsg', 'EAGAIN');
+  assert.deepEqual(facts.first, { value: 5 });
+  assert.deepEqual(facts.second, { value: 6 });
+  assert.deepEqual(facts.texts, ['first', 'second']);
+});
+
+test('sendmsg() failing with ENOBUFS: the promise rejects with a SocketError naming the destination; the next send works', { skip }, () => {
+  const { facts } = ran('sendmsg-ENOBUFS', 'sendmsg', 'ENOBUFS');
+  isSocketError(facts.error, 'ENOBUFS', 'sendmsg', { address: '::1' });
+  assert.deepEqual(facts.retry, { value: 4 });
+  assert.deepEqual(facts.texts, ['kept']);
+});
+
+test('recvmsg() failing with ENOMEM when readable: the first pending receive rejects, the next gets the datagram', { skip }, () => {
+  const { facts } = ran('recvmsg-ENOMEM', 'recvmsg', 'ENOMEM');
+  assert.equal(facts.first.error.code, 'ENOMEM');
+  assert.equal(facts.first.error.syscall, 'recvmsg');
+  assert.equal(facts.first.error.class, 'SocketError');
+  assert.equal(facts.second.value.receivedBytes, 4);
+  assert.equal(facts.second.value.packetInformation.address, '::1');
+});
+
+test('making the descriptor non-blocking failing: the first I/O call rejects with SocketError fcntl; the Socket stays open', { skip }, () => {
+  const { facts } = ran('fcntl-nonblocking-EBADF', 'fcntl', 'EBADF');
+  assert.equal(facts.error.code, 'EBADF');
+  assert.equal(facts.error.syscall, 'fcntl');
+  assert.equal(facts.error.class, 'SocketError');
+  assert.equal(facts.afterError.state, 'open');
+  assert.deepEqual(facts.retry, { value: 1 });
+  assert.deepEqual(facts.texts, ['y']);
+});
+
+test('close() with 100 receives pending: all reject ECANCELED, the descriptor is closed exactly once, the loop is free', { skip }, () => {
+  const result = run('close-pending');
+  assert.equal(result.status, 0, result.where);
+  assert.deepEqual(result.facts.codes, ['ECANCELED']);
+  // From the socket() that made the Socket's descriptor (the number may have served the IPv6 probe before).
+  const made = result.rows.findLastIndex((row) => row[0] === 'socket' && row[1] === result.facts.fd);
+  const closes = result.rows.slice(made).filter((row) => row[0] === 'close' && row[1] === result.facts.fd);
+  assert.deepEqual(closes.map((row) => row[2]), [0], `one successful close of fd ${result.facts.fd}\n${result.where}`);
+  noLeaks(result);
+});

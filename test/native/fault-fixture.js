@@ -445,6 +445,100 @@ async function closeFails(code) {
   return facts;
 }
 
+// Datagram I/O (API.md §8): a receiver on ::1 and the Socket under test.
+function udpPair() {
+  const receiver = v6(SocketType.Dgram, ProtocolType.Udp);
+  receiver.bind({ address: '::1', port: 0 });
+  const socket = new Socket(SocketType.Dgram, ProtocolType.Udp);
+  socket.bind({ address: '::', port: 0 });
+  return { receiver, socket, to: { address: '::1', port: receiver.localEndPoint.port } };
+}
+
+const settled = (promise) =>
+  promise.then(
+    (value) => ({ value }),
+    (err) => ({ error: describe(err) }),
+  );
+
+async function received(receiver, count) {
+  const texts = [];
+  for (let i = 0; i < count; i++) {
+    const buffer = Buffer.alloc(16);
+    const { receivedBytes } = await receiver.receiveFrom(buffer, { signal: AbortSignal.timeout(2000) });
+    texts.push(buffer.toString('utf8', 0, receivedBytes));
+  }
+  return texts;
+}
+
+Object.assign(scenarios, {
+  // The kernel's send buffer is full once: the send waits for the watcher
+  // (writable), the next send queues behind it, both go out in order.
+  async 'sendmsg-EAGAIN'() {
+    const { receiver, socket, to } = udpPair();
+    arm('sendmsg', 'EAGAIN', { fd: socket.fd });
+    const first = settled(socket.sendTo(Buffer.from('first'), to));
+    const second = settled(socket.sendTo(Buffer.from('second'), to));
+    disarm();
+    const facts = { first: await first, second: await second, texts: await received(receiver, 2) };
+    socket.close();
+    receiver.close();
+    return facts;
+  },
+  // sendmsg fails: the promise rejects with a SocketError naming the
+  // destination; the Socket stays usable.
+  async 'sendmsg-ENOBUFS'() {
+    const { receiver, socket, to } = udpPair();
+    arm('sendmsg', 'ENOBUFS', { fd: socket.fd });
+    const failed = await settled(socket.sendTo(Buffer.from('lost'), to));
+    disarm();
+    const facts = { error: failed.error, retry: await settled(socket.sendTo(Buffer.from('kept'), to)) };
+    facts.texts = await received(receiver, 1);
+    socket.close();
+    receiver.close();
+    return facts;
+  },
+  // recvmsg fails once when the watcher says readable: the first pending
+  // receive rejects, the second gets the datagram.
+  async 'recvmsg-ENOMEM'() {
+    const { receiver, socket } = udpPair();
+    const port = socket.localEndPoint.port;
+    arm('recvmsg', 'ENOMEM', { fd: socket.fd, after: 2 }); // 1: the immediate try (EAGAIN)
+    const first = settled(socket.receiveFrom(Buffer.alloc(16)));
+    const second = settled(socket.receiveMessageFrom(Buffer.alloc(16)));
+    await receiver.sendTo(Buffer.from('data'), { address: '::1', port });
+    const facts = { first: await first, second: await second };
+    disarm();
+    socket.close();
+    receiver.close();
+    return facts;
+  },
+  // Making the descriptor non-blocking fails on the first I/O: that call
+  // rejects with the fcntl error; the Socket stays open and the next works.
+  async 'fcntl-nonblocking-EBADF'() {
+    const { receiver, socket, to } = udpPair();
+    arm('fcntl', 'EBADF', { fd: socket.fd, cmd: 4 /* F_SETFL */ });
+    const failed = await settled(socket.sendTo(Buffer.from('x'), to));
+    disarm();
+    const facts = { error: failed.error, afterError: state(socket), retry: await settled(socket.sendTo(Buffer.from('y'), to)) };
+    facts.texts = await received(receiver, 1);
+    socket.close();
+    receiver.close();
+    return facts;
+  },
+  // close() with calls pending: each rejects ECANCELED, the descriptor is
+  // closed exactly once and the watcher no longer holds the loop.
+  async 'close-pending'() {
+    const { receiver, socket } = udpPair();
+    const fd = socket.fd;
+    const pending = [];
+    for (let i = 0; i < 100; i++) pending.push(settled(socket.receiveFrom(Buffer.alloc(4))));
+    socket.close();
+    const results = await Promise.all(pending);
+    receiver.close();
+    return { fd, codes: [...new Set(results.map((r) => r.error?.code))] };
+  },
+});
+
 async function main() {
   const name = process.argv[2];
   const scenario = scenarios[name];

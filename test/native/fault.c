@@ -5,7 +5,8 @@
 //
 // and preloaded into a child node process (after libasan when the suite runs
 // under the sanitizers). It wraps socket, setsockopt, getsockopt, bind,
-// listen, getsockname, fcntl (and glibc's fcntl64) and close, and logs
+// listen, getsockname, recvmsg, sendmsg, fcntl (and glibc's fcntl64) and
+// close, and logs
 // syscall(SYS_close).
 //
 // Arming. The configuration is read from the environment on every wrapped
@@ -16,7 +17,8 @@
 // environment, so they cannot race the main thread's setenv.
 //
 //   FAULT_SYSCALL  the call to fail: socket, setsockopt, getsockopt, bind,
-//                  listen, getsockname, fcntl, close. Unset: nothing fails.
+//                  listen, getsockname, recvmsg, sendmsg, fcntl, close.
+//                  Unset: nothing fails.
 //   FAULT_ERRNO    the errno it fails with, a number (required).
 //   FAULT_AFTER    the first matching call to fail: 1 (default) is the first
 //   FAULT_TIMES    how many matching calls fail from there (default 1; 0: all)
@@ -157,6 +159,8 @@ typedef int (*bind_fn)(int, const struct sockaddr*, socklen_t);
 typedef int (*listen_fn)(int, int);
 typedef int (*getsockname_fn)(int, struct sockaddr*, socklen_t*);
 typedef int (*close_fn)(int);
+typedef ssize_t (*recvmsg_fn)(int, struct msghdr*, int);
+typedef ssize_t (*sendmsg_fn)(int, const struct msghdr*, int);
 
 // Looks up the next definition of `name` (libc's, or libasan's interceptor).
 #define REAL(name)              \
@@ -238,6 +242,28 @@ int getsockname(int fd, struct sockaddr* address, socklen_t* length) {
     return -1;
   }
   return real_getsockname(fd, address, length);
+}
+
+ssize_t recvmsg(int fd, struct msghdr* msg, int flags) {
+  REAL(recvmsg);
+  call_t call = {fd, -1, -1, 0, -1, -1, 0};
+  int err = should_fail("recvmsg", &call);
+  if (err != 0) {
+    errno = err;
+    return -1;
+  }
+  return real_recvmsg(fd, msg, flags);
+}
+
+ssize_t sendmsg(int fd, const struct msghdr* msg, int flags) {
+  REAL(sendmsg);
+  call_t call = {fd, -1, -1, 0, -1, -1, 0};
+  int err = should_fail("sendmsg", &call);
+  if (err != 0) {
+    errno = err;
+    return -1;
+  }
+  return real_sendmsg(fd, msg, flags);
 }
 
 static int fcntl_common(const char* real_name, int fd, int cmd, void* arg) {
