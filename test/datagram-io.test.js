@@ -587,3 +587,58 @@ describe('bad input and state: synchronous errors, nothing queued', () => {
     assert.deepEqual([...shared.subarray(0, 4)], [9, 9, 9, 0]);
   });
 });
+
+describe('platforms and async context', () => {
+  test('on Windows the three methods throw ERR_FEATURE_UNAVAILABLE_ON_PLATFORM; on macOS only a dual-mode receiveMessageFrom does, as .NET', () => {
+    const { spawnSync } = require('node:child_process');
+    const path = require('node:path');
+    // process.platform is read when the methods are called; the package is
+    // loaded first, as on Linux.
+    const code = `
+      const { Socket, SocketType, ProtocolType, AddressFamily } = require('dualmode');
+      const attempt = (call) => { try { const p = call(); p.catch(() => {}); return 'returned'; } catch (err) { return err.code; } };
+      const results = {};
+      const dual = new Socket(SocketType.Dgram, ProtocolType.Udp);
+      dual.bind({ address: '::', port: 0 });
+      const v6only = new Socket(AddressFamily.InterNetworkV6, SocketType.Dgram, ProtocolType.Udp);
+      v6only.bind({ address: '::1', port: 0 });
+      Object.defineProperty(process, 'platform', { value: 'win32', configurable: true });
+      results.win32 = [
+        attempt(() => dual.receiveFrom(Buffer.alloc(1))),
+        attempt(() => dual.receiveMessageFrom(Buffer.alloc(1))),
+        attempt(() => dual.sendTo(Buffer.alloc(1), { address: '::1', port: 9 })),
+      ];
+      Object.defineProperty(process, 'platform', { value: 'darwin', configurable: true });
+      results.darwin = [
+        attempt(() => dual.receiveMessageFrom(Buffer.alloc(1))),
+        attempt(() => v6only.receiveMessageFrom(Buffer.alloc(1))),
+        attempt(() => dual.receiveFrom(Buffer.alloc(1))),
+      ];
+      results.open = !dual.closed && !v6only.closed;
+      dual.close();
+      v6only.close();
+      process.stdout.write(JSON.stringify(results));
+    `;
+    const run = spawnSync(process.execPath, ['-e', code], { cwd: path.join(__dirname, '..'), encoding: 'utf8', timeout: 20000 });
+    assert.equal(run.status, 0, run.stderr);
+    const unavailable = 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM';
+    assert.deepEqual(JSON.parse(run.stdout), {
+      win32: [unavailable, unavailable, unavailable],
+      darwin: [unavailable, 'returned', 'returned'],
+      open: true,
+    });
+  });
+
+  test('an AsyncLocalStorage store set around a call is there after it resolves', async (t) => {
+    const { AsyncLocalStorage } = require('node:async_hooks');
+    const storage = new AsyncLocalStorage();
+    const socket = dualServer(t, '::');
+    const sender = client(t, '::1');
+    const seen = storage.run('request 1', async () => {
+      await socket.receiveFrom(Buffer.alloc(8));
+      return storage.getStore();
+    });
+    await sender.sendTo(Buffer.from('als'), { address: '::1', port: socket.localEndPoint.port });
+    assert.equal(await within(seen), 'request 1');
+  });
+});
