@@ -13,6 +13,7 @@
 //    and each run ends with exactly the socket descriptors it started with.
 // 2. Random operation sequences over a pool of Sockets (create, dualMode,
 //    bind, listen, toServer, toDgram, connect, detach + adopt/close, close,
+//    receiveFrom/receiveMessageFrom left pending or aborted, sendTo,
 //    use after close/detach), checked against a model after every step; each
 //    sequence ends with /proc/self/fd's sockets back at their baseline.
 //
@@ -168,7 +169,7 @@ function classify(err, markers) {
     assert.equal(Object.getPrototypeOf(err), classes[err.code].prototype, `${err.code} is a ${classes[err.code].name}: ${err.stack}`);
     return { kind: 'code', code: err.code };
   }
-  if (err.code === CLOSED || err.code === DETACHED) {
+  if (err.code === CLOSED || err.code === DETACHED || err.code === 'ERR_SOCKET_NOT_BOUND') {
     assert.equal(Object.getPrototypeOf(err), Error.prototype, `${err.code} is a plain Error`);
     return { kind: 'code', code: err.code };
   }
@@ -1719,6 +1720,9 @@ const USES = {
   toServer: (s) => s.toServer(),
   connect: (s) => s.connect({ address: '::1', port: fx.closedPort }),
   toDgram: (s) => s.toDgram(),
+  receiveFrom: (s) => s.receiveFrom(new Uint8Array(4)),
+  receiveMessageFrom: (s) => s.receiveMessageFrom(new Uint8Array(4)),
+  sendTo: (s) => s.sendTo(new Uint8Array(1), { address: '::1', port: fx.closedPort }),
   detach: (s) => s.detach(),
   closed: (s) => s.closed,
   addressFamily: (s) => s.addressFamily,
@@ -1749,8 +1753,20 @@ const listenerOp = fc.record({
   address: fc.constantFrom(undefined, '::1', '127.0.0.1', '::', '0.0.0.0'),
   backlog: fc.constantFrom(undefined, 0, 1, 8, 128),
 });
+// create a datagram socket and bind it, as one step (a receiver).
+const receiverOp = fc.record({
+  op: fc.constant('createBound'),
+  slot,
+  form: fc.constantFrom(2, 3),
+  family: fc.constantFrom('v4', 'v6'),
+  type: fc.constant('dgram'),
+  zeroProtocol: fc.boolean(),
+  dual: fc.constantFrom(undefined, true, false),
+  address: fc.constantFrom('::1', '127.0.0.1', '::', '0.0.0.0'),
+});
 const opGen = fc.oneof(
   { weight: 4, arbitrary: createOp },
+  { weight: 2, arbitrary: receiverOp },
   { weight: 2, arbitrary: listenerOp },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('dualMode'), slot, value: fc.boolean() }) },
   { weight: 3, arbitrary: fc.record({ op: fc.constant('bind'), slot, address: fc.constantFrom('::1', '127.0.0.1', '::', '0.0.0.0') }) },
@@ -1769,6 +1785,9 @@ const opGen = fc.oneof(
     }),
   },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('detach'), slot, then: fc.constantFrom('adopt', 'close', 'keep') }) },
+  // Mostly on a datagram socket of the pool (`datagram`), else on any slot.
+  { weight: 3, arbitrary: fc.record({ op: fc.constant('receive'), slot, datagram: fc.boolean(), message: fc.boolean(), aborted: fc.constantFrom(false, false, true) }) },
+  { weight: 3, arbitrary: fc.record({ op: fc.constant('send'), slot, datagram: fc.boolean(), via: fc.constantFrom('127.0.0.1', '::1') }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('close'), slot, dispose: fc.boolean() }) },
   { weight: 3, arbitrary: fc.record({ op: fc.constant('use'), slot, member: fc.constantFrom(...Object.keys(USES)) }) },
 );
@@ -1831,17 +1850,75 @@ class Sequence {
     this.nodeObjects = []; // Node objects to close should a step fail midway
   }
 
-  entry(slotIndex) {
+  entry(slotIndex, datagram = false) {
+    const datagrams = datagram ? this.pool.filter((x) => x.m.type === 'dgram' && x.m.state === 'open') : [];
+    if (datagrams.length > 0) return datagrams[slotIndex % datagrams.length];
     return this.pool.length === 0 ? null : this.pool[slotIndex % this.pool.length];
   }
 
   async step(op) {
     threwIn = null;
-    const e = op.op === 'create' || op.op === 'createListener' ? undefined : op.fresh ? this.create(op.fresh) : this.entry(op.slot);
+    const e = op.op === 'create' || op.op === 'createListener' || op.op === 'createBound' ? undefined : op.fresh ? this.create(op.fresh) : this.entry(op.slot, op.datagram);
     if (e === null) return void count(`${op.op}: no socket yet`);
     const state = e ? `${e.m.state} ` : '';
     const result = e === undefined ? this[op.op](op) : await this[op.op](e, op);
     count(`${op.op} on ${state}socket: ${threwIn ?? result ?? 'done'}`.replace(' on socket', ''));
+    await this.cancelledCalls();
+  }
+
+  /** Datagram calls pending on Sockets that gave their descriptor up rejected with ECANCELED. */
+  async cancelledCalls() {
+    for (const { m } of [...this.pool, ...this.ghosts]) {
+      if (m.state === 'open' || m.pending.length === 0) continue;
+      const outcomes = await Promise.all(m.pending.splice(0));
+      for (const outcome of outcomes) assert.equal(outcome, 'ECANCELED', `a call pending when ${show(m)} gave up its fd`);
+    }
+  }
+
+  // receiveFrom()/receiveMessageFrom() on a socket nobody sends to: it stays
+  // pending (or, aborted, rejects with an AbortError) until the Socket gives
+  // its descriptor up.
+  async receive(e, op) {
+    const { s, m } = e;
+    const signal = op.aborted ? AbortSignal.abort() : undefined;
+    const call = () => (op.message ? s.receiveMessageFrom(new Uint8Array(4), { signal }) : s.receiveFrom(new Uint8Array(4), { signal }));
+    const state = stateError(m);
+    if (state) return void throwsAs(call, { ...state, owner: m.owner }, 'receive after close/detach');
+    if (m.type !== 'dgram') return void throwsAs(call, { code: BAD_TYPE }, 'receive on a stream socket');
+    if (!m.bound) return void throwsAs(call, { code: 'ERR_SOCKET_NOT_BOUND' }, 'receive on an unbound socket');
+    const outcome = call().then(
+      () => 'received',
+      (err) => (err.name === 'AbortError' ? 'aborted' : err.code),
+    );
+    if (op.aborted) return void assert.equal(await outcome, 'aborted', 'an aborted signal rejects at once');
+    m.pending.push(outcome);
+    const first = await Promise.race([outcome, turn().then(() => 'pending')]);
+    assert.equal(first, 'pending', 'nothing was sent to it');
+    return 'pending';
+  }
+
+  // sendTo() a closed port: UDP reports nothing, the datagram is sent (and an
+  // unbound socket bound by the kernel), unless the family is wrong.
+  async send(e, op) {
+    const { s, m } = e;
+    const viaV4 = op.via === '127.0.0.1';
+    const call = () => s.sendTo(new Uint8Array(1), { address: op.via, port: fx.closedPort });
+    const state = stateError(m);
+    if (state) return void throwsAs(call, { ...state, owner: m.owner }, 'sendTo after close/detach');
+    if (m.type !== 'dgram') return void throwsAs(call, { code: BAD_TYPE }, 'sendTo on a stream socket');
+    if ((m.family === 'v6' && viaV4 && !m.dual) || (m.family === 'v4' && !viaV4)) {
+      return void throwsAs(call, { code: 'EAFNOSUPPORT', syscall: 'sendmsg' }, `sendTo(${op.via}) on the wrong family`);
+    }
+    const outcome = await call().then(
+      (n) => n,
+      (err) => err.code,
+    );
+    // A socket bound to an IPv4(-mapped) address cannot reach ::1, nor one bound to ::1 an IPv4 address.
+    const boundV4 = m.bound?.address.startsWith('::ffff:');
+    if (boundV4 && !viaV4) return void assert.equal(typeof outcome, 'string', `sendTo(::1) from ${show(m)}`);
+    assert.equal(outcome, 1, `sendTo(${op.via}) from ${show(m)}`);
+    if (!m.bound) m.bound = { address: m.family === 'v6' ? '::' : '0.0.0.0', port: s.localEndPoint.port };
+    return 'sent';
   }
 
   create(op) {
@@ -1849,7 +1926,7 @@ class Sequence {
     const protocol = op.zeroProtocol ? 0 : op.type === 'stream' ? Tcp : Udp;
     const args = op.form === 2 ? [TYPE[op.type], protocol] : [FAMILY[op.family], TYPE[op.type], protocol];
     const s = new Socket(...args);
-    const m = { state: 'open', family, type: op.type, protocol, dual: op.form === 2 && family === 'v6', bound: null, listening: false, backlog: 511, queued: 0, fd: s.fd };
+    const m = { state: 'open', family, type: op.type, protocol, dual: op.form === 2 && family === 'v6', bound: null, listening: false, backlog: 511, queued: 0, fd: s.fd, pending: [] };
     const e = { s, m };
     assert.ok(isSocketFd(m.fd));
     if (this.pool.length < POOL) {
@@ -1862,6 +1939,18 @@ class Sequence {
     this.ghosts.push(old);
     this.pool[i] = e;
     return e;
+  }
+
+  createBound(op) {
+    const e = this.create(op);
+    threwIn = null;
+    if (op.dual !== undefined) this.dualMode(e, { value: op.dual });
+    const dualStep = threwIn ?? 'ok';
+    threwIn = null;
+    this.bind(e, { address: op.address });
+    const bindStep = threwIn ?? 'ok';
+    threwIn = null;
+    return `dualMode ${dualStep}, bind ${bindStep}`;
   }
 
   createListener(op) {
@@ -2015,7 +2104,7 @@ class Sequence {
       const protocol = m.type === 'stream' ? Tcp : Udp; // the kernel's, even for a socket created with protocol 0
       assert.equal(adopted.protocolType, protocol);
       this.ghosts.push(e);
-      this.pool[i] = { s: adopted, m: { ...m, state: 'open', owner: undefined, protocol } };
+      this.pool[i] = { s: adopted, m: { ...m, state: 'open', owner: undefined, protocol, pending: [] } };
     } else if (op.then === 'close') {
       Socket.fromFd(fd).close();
       assert.equal(fdTarget(fd), null, 'closed through Socket.fromFd(fd).close()');
@@ -2096,6 +2185,8 @@ class Sequence {
     }
     for (const { s } of [...this.pool, ...this.ghosts]) s.close();
     for (const fd of this.orphans.splice(0)) Socket.fromFd(fd).close();
+    for (const { m } of [...this.pool, ...this.ghosts]) m.state = m.state === 'open' ? 'closed' : m.state;
+    await this.cancelledCalls();
   }
 }
 
