@@ -9,6 +9,11 @@
 // array and one napi_get_value_int32 per argument, no wrapper objects, so a
 // call costs what a bare addon's does. node-addon-api registers the module
 // and builds the constant table.
+//
+// The addon's one stateful export is not here: the event-loop watcher of a
+// Socket doing its own datagram I/O (watch, watchEvents, unwatch) lives in
+// watcher.cc. recvmsg and sendmsg, which it drives, are stateless like the
+// rest and return -errno instead of throwing (EAGAIN is their usual answer).
 #include <napi.h>
 
 #include <cstdio>
