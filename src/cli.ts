@@ -172,6 +172,37 @@ const lines: Line[] = [
       }
     }),
   },
+  {
+    key: 'udpAnswersFromDestination',
+    label: 'dual UDP answers from the address asked',
+    help:
+      'A dual-mode UDP Socket on [::]:0 receives a datagram sent to 127.0.0.2 with receiveMessageFrom() (packet information ::ffff:127.0.0.2) and answers with sendTo({ from }): true when the reply comes from 127.0.0.2. n/a where datagram I/O with packet information is unavailable.',
+    run: ipv6(async () => {
+      const server = new Socket(SocketType.Dgram, ProtocolType.Udp);
+      const client = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+      try {
+        server.bind({ address: '::', port: 0 });
+        client.bind({ address: '127.0.0.1', port: 0 });
+        const buffer = new Uint8Array(8);
+        let request;
+        try {
+          request = server.receiveMessageFrom(buffer);
+        } catch (err) {
+          if ((err as { code?: string }).code === 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM') return null;
+          throw err;
+        }
+        await client.sendTo(buffer, { address: '127.0.0.2', port: server.localEndPoint!.port });
+        const { remoteEndPoint, packetInformation } = await bounded(request, 'receiveMessageFrom');
+        if (packetInformation.address !== '::ffff:127.0.0.2') return false;
+        const reply = client.receiveFrom(buffer);
+        await server.sendTo(buffer, remoteEndPoint, { from: packetInformation });
+        return (await bounded(reply, 'receiveFrom')).remoteEndPoint.address === '127.0.0.2';
+      } finally {
+        server.close();
+        client.close();
+      }
+    }),
+  },
 ];
 
 function usage(): string {

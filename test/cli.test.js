@@ -32,6 +32,7 @@ test('probe --json prints one JSON object with every key, in a stable order, and
   assert.equal(report.nodeListen, true);
   assert.equal(report.nodeListenHostIpv6Only, false);
   assert.equal(report.nodeUdp6, report.bindv6only === 0);
+  assert.equal(report.udpAnswersFromDestination, true, 'Linux reports and answers from 127.0.0.2 on loopback');
   assert.equal(typeof report.nodeListenIpv6Only, 'boolean');
 });
 

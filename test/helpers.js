@@ -120,6 +120,7 @@ const probeKeys = Object.freeze([
   'nodeListenIpv6Only',
   'nodeListenHostIpv6Only',
   'nodeUdp6',
+  'udpAnswersFromDestination',
 ]);
 
 module.exports = { openSockets, checkSocketLeaks, track, socketError, coded, withTimeout, delay, reaches, connectError, probeKeys };
