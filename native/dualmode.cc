@@ -344,6 +344,57 @@ napi_value Describe(napi_env env, napi_callback_info info) {
   return result;
 }
 
+// membership(fd, join, group, local, interfaceIndex): joins or leaves a
+// multicast group; local '' names no address.
+napi_value Membership(napi_env env, napi_callback_info info) {
+  napi_value argv[5];
+  size_t argc = 5;
+  int32_t fd, join;
+  uint32_t interface_index;
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return nullptr;
+  if (napi_get_value_int32(env, argv[0], &fd) != napi_ok || napi_get_value_int32(env, argv[1], &join) != napi_ok ||
+      napi_get_value_uint32(env, argv[4], &interface_index) != napi_ok) {
+    return ThrowTypeError(env, "ERR_INVALID_ARG_TYPE", "argument must be of type number");
+  }
+  sockaddr_storage group, local;
+  int length;
+  memset(&local, 0, sizeof(local));
+  if (!ParseAddress(env, argv[2], 0, &group, &length)) return nullptr;
+  size_t local_length = 0;
+  if (napi_get_value_string_utf8(env, argv[3], nullptr, 0, &local_length) != napi_ok) {
+    return ThrowTypeError(env, "ERR_INVALID_ARG_TYPE", "address must be of type string");
+  }
+  if (local_length != 0 && !ParseAddress(env, argv[3], 0, &local, &length)) return nullptr;
+  int err = platform::SetMembership(fd, join != 0, group, local, interface_index);
+  if (err != 0) return ThrowSystemError(env, err, "setsockopt");
+  return nullptr;
+}
+
+// getLinger(fd) -> [on, seconds]
+napi_value GetLinger(napi_env env, napi_callback_info info) {
+  int32_t a[1];
+  if (!Args(env, info, a)) return nullptr;
+  int on, seconds;
+  int err = platform::GetLinger(a[0], &on, &seconds);
+  if (err != 0) return ThrowSystemError(env, err, "getsockopt");
+  napi_value result;
+  if (napi_create_array_with_length(env, 2, &result) != napi_ok ||
+      napi_set_element(env, result, 0, Int(env, on)) != napi_ok ||
+      napi_set_element(env, result, 1, Int(env, seconds)) != napi_ok) {
+    return nullptr;
+  }
+  return result;
+}
+
+// setLinger(fd, on, seconds)
+napi_value SetLinger(napi_env env, napi_callback_info info) {
+  int32_t a[3];
+  if (!Args(env, info, a)) return nullptr;
+  int err = platform::SetLinger(a[0], a[1], a[2]);
+  if (err != 0) return ThrowSystemError(env, err, "setsockopt");
+  return nullptr;
+}
+
 // Datagram I/O (API.md §8). recvmsg and sendmsg return the byte count, or a
 // negative errno instead of throwing: EAGAIN is the usual answer of a
 // non-blocking socket, not an error, and TypeScript turns the others into a
@@ -506,6 +557,8 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"own", Own},
       {"recvmsg", ReceiveMessage},  {"sendmsg", SendMessage},
       {"packetInfo", PacketInfo},   {"nonBlocking", NonBlocking},
+      {"membership", Membership},   {"getLinger", GetLinger},
+      {"setLinger", SetLinger},
   };
   for (const auto& function : functions) {
     napi_value value;

@@ -53,6 +53,18 @@ bool ZoneName(unsigned int id, char* zone, size_t size);
 // The error number of EAFNOSUPPORT as Node reports it.
 extern const int kAddressFamilyNotSupported;
 
+// Multicast membership (.NET MulticastOption / IPv6MulticastOption): joins
+// (or leaves) `group` on the interface `interface_index`, or for an IPv4
+// group the one with address `local` (ss_family 0 and index 0: the kernel
+// chooses). The group's family picks the level: IP_ADD_MEMBERSHIP at
+// IPPROTO_IP for IPv4 (an IPv6 socket in dual mode too), IPV6_JOIN_GROUP at
+// IPPROTO_IPV6 for IPv6.
+int SetMembership(int fd, bool join, const sockaddr_storage& group, const sockaddr_storage& local,
+                  unsigned int interface_index);
+// SO_LINGER as (on, seconds), the OS's struct linger either way.
+int GetLinger(int fd, int* on, int* seconds);
+int SetLinger(int fd, int on, int seconds);
+
 // Datagram I/O with packet information (API.md §8). Each call is one
 // non-blocking recvmsg/sendmsg; EAGAIN comes back as an error code like any
 // other, for the caller to wait for the event-loop watcher.

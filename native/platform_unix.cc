@@ -44,7 +44,26 @@ const Constant kConstants[] = {
     {"UV_UDP_REUSE", SO_REUSEADDR},
 #endif
     C(IP_TOS) C(IP_TTL) C(IP_HDRINCL) C(IP_OPTIONS) C(IP_MULTICAST_IF)
-    C(IP_MULTICAST_TTL) C(IP_MULTICAST_LOOP)
+    C(IP_MULTICAST_TTL) C(IP_MULTICAST_LOOP) C(IP_ADD_MEMBERSHIP) C(IP_DROP_MEMBERSHIP)
+    C(IPV6_JOIN_GROUP) C(IPV6_LEAVE_GROUP) C(SO_LINGER)
+#ifdef IP_MTU_DISCOVER
+    // Linux: don't-fragment is a path-MTU discovery mode (.NET's DontFragment).
+    C(IP_MTU_DISCOVER) C(IP_PMTUDISC_DO) C(IP_PMTUDISC_DONT)
+    C(IPV6_MTU_DISCOVER) C(IPV6_PMTUDISC_DO) C(IPV6_PMTUDISC_DONT)
+#endif
+#ifdef IP_DONTFRAG
+    // macOS and the BSDs: a plain boolean.
+    C(IP_DONTFRAG)
+#endif
+#ifdef IPV6_DONTFRAG
+    C(IPV6_DONTFRAG)
+#endif
+#ifdef IP_RECVTTL
+    C(IP_RECVTTL)
+#endif
+#ifdef IPV6_RECVHOPLIMIT
+    C(IPV6_RECVHOPLIMIT)
+#endif
 #ifdef IP_PKTINFO
     C(IP_PKTINFO)
 #endif
@@ -190,6 +209,52 @@ bool ZoneName(unsigned int id, char* zone, size_t size) {
   char name[IF_NAMESIZE];
   if (if_indextoname(id, name) == nullptr) return false;
   return static_cast<size_t>(snprintf(zone, size, "%s", name)) < size;
+}
+
+int SetMembership(int fd, bool join, const sockaddr_storage& group, const sockaddr_storage& local,
+                  unsigned int interface_index) {
+  if (group.ss_family == AF_INET6) {
+    ipv6_mreq request;
+    memset(&request, 0, sizeof(request));
+    request.ipv6mr_multiaddr = reinterpret_cast<const sockaddr_in6&>(group).sin6_addr;
+    request.ipv6mr_interface = interface_index;
+    return SetOption(fd, IPPROTO_IPV6, join ? IPV6_JOIN_GROUP : IPV6_LEAVE_GROUP, &request, sizeof(request));
+  }
+  const in_addr any = {};
+  const in_addr& address = local.ss_family == AF_INET ? reinterpret_cast<const sockaddr_in&>(local).sin_addr : any;
+  const int name = join ? IP_ADD_MEMBERSHIP : IP_DROP_MEMBERSHIP;
+#if defined(__linux__) || defined(__FreeBSD__)
+  ip_mreqn request;
+  memset(&request, 0, sizeof(request));
+  request.imr_multiaddr = reinterpret_cast<const sockaddr_in&>(group).sin_addr;
+  request.imr_address = address;
+  request.imr_ifindex = static_cast<int>(interface_index);
+#else
+  // macOS's ip_mreq names the interface by address only.
+  if (interface_index != 0) return -EOPNOTSUPP;
+  ip_mreq request;
+  memset(&request, 0, sizeof(request));
+  request.imr_multiaddr = reinterpret_cast<const sockaddr_in&>(group).sin_addr;
+  request.imr_interface = address;
+#endif
+  return SetOption(fd, IPPROTO_IP, name, &request, sizeof(request));
+}
+
+int GetLinger(int fd, int* on, int* seconds) {
+  linger value;
+  int length = sizeof(value);
+  int err = GetOption(fd, SOL_SOCKET, SO_LINGER, &value, &length);
+  if (err != 0) return err;
+  *on = value.l_onoff;
+  *seconds = value.l_linger;
+  return 0;
+}
+
+int SetLinger(int fd, int on, int seconds) {
+  linger value;
+  value.l_onoff = on;
+  value.l_linger = seconds;
+  return SetOption(fd, SOL_SOCKET, SO_LINGER, &value, sizeof(value));
 }
 
 // Packet information. Linux and macOS report the destination of an IPv4

@@ -25,6 +25,8 @@ const Constant kConstants[] = {
     {"UV_UDP_REUSE", SO_REUSEADDR},
     C(IP_TOS) C(IP_TTL) C(IP_HDRINCL) C(IP_OPTIONS) C(IP_MULTICAST_IF)
     C(IP_MULTICAST_TTL) C(IP_MULTICAST_LOOP) C(IP_PKTINFO)
+    C(IP_ADD_MEMBERSHIP) C(IP_DROP_MEMBERSHIP) C(IPV6_JOIN_GROUP) C(IPV6_LEAVE_GROUP)
+    C(SO_LINGER) {"IP_DONTFRAG", IP_DONTFRAGMENT}, C(IPV6_DONTFRAG)
     C(IPV6_UNICAST_HOPS) C(IPV6_MULTICAST_IF) C(IPV6_MULTICAST_HOPS)
     C(IPV6_MULTICAST_LOOP) {"IPV6_RECVPKTINFO", IPV6_PKTINFO},
     C(TCP_NODELAY) C(TCP_KEEPIDLE) C(TCP_KEEPINTVL) C(TCP_KEEPCNT)
@@ -177,6 +179,42 @@ unsigned int ScopeId(const char* zone) {
 bool ZoneName(unsigned int id, char* zone, size_t size) {
   // Windows shows a zone as its interface index, as Node does there.
   return static_cast<size_t>(snprintf(zone, size, "%u", id)) < size;
+}
+
+int SetMembership(int fd, bool join, const sockaddr_storage& group, const sockaddr_storage& local,
+                  unsigned int interface_index) {
+  if (group.ss_family == AF_INET6) {
+    ipv6_mreq request = {};
+    request.ipv6mr_multiaddr = reinterpret_cast<const sockaddr_in6&>(group).sin6_addr;
+    request.ipv6mr_interface = interface_index;
+    return SetOption(fd, IPPROTO_IPV6, join ? IPV6_JOIN_GROUP : IPV6_LEAVE_GROUP, &request, sizeof(request));
+  }
+  ip_mreq request = {};
+  request.imr_multiaddr = reinterpret_cast<const sockaddr_in&>(group).sin_addr;
+  if (interface_index != 0) {
+    // Winsock reads an address in 0.0.0.0/8 as an interface index (as .NET does).
+    request.imr_interface.s_addr = htonl(interface_index);
+  } else if (local.ss_family == AF_INET) {
+    request.imr_interface = reinterpret_cast<const sockaddr_in&>(local).sin_addr;
+  }
+  return SetOption(fd, IPPROTO_IP, join ? IP_ADD_MEMBERSHIP : IP_DROP_MEMBERSHIP, &request, sizeof(request));
+}
+
+int GetLinger(int fd, int* on, int* seconds) {
+  linger value = {};
+  int length = sizeof(value);
+  int err = GetOption(fd, SOL_SOCKET, SO_LINGER, &value, &length);
+  if (err != 0) return err;
+  *on = value.l_onoff;
+  *seconds = value.l_linger;
+  return 0;
+}
+
+int SetLinger(int fd, int on, int seconds) {
+  linger value;
+  value.l_onoff = static_cast<u_short>(on);
+  value.l_linger = static_cast<u_short>(seconds);
+  return SetOption(fd, SOL_SOCKET, SO_LINGER, &value, sizeof(value));
 }
 
 // Datagram I/O with packet information needs WSARecvMsg/WSASendMsg and an

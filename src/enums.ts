@@ -99,7 +99,7 @@ export const SocketOptionName = Object.freeze({
   Debug: 1,
   /** `SO_ACCEPTCONN` (Socket level, read-only): 1 when the socket is listening. */
   AcceptConnection: 2,
-  /** `SO_REUSEADDR` (Socket level): allow binding to an address that is already in use. */
+  /** `SO_REUSEADDR` (Socket level): allow binding to an address that is already in use. On Unix, as .NET, set writes `SO_REUSEADDR` and `SO_REUSEPORT`, get reads `SO_REUSEPORT` (0/1). */
   ReuseAddress: 4,
   /** `SO_KEEPALIVE` (Socket level): send keep-alive probes on an idle connection. */
   KeepAlive: 8,
@@ -109,13 +109,13 @@ export const SocketOptionName = Object.freeze({
   Broadcast: 32,
   /** `SO_USELOOPBACK` (Socket level, BSDs and Windows): bypass hardware when possible. Not mapped by getSocketOption/setSocketOption (use the raw variants). */
   UseLoopback: 64,
-  /** `SO_LINGER` (Socket level): linger on close while unsent data remains; takes a `linger` struct. Not mapped by getSocketOption/setSocketOption (use the raw variants). */
+  /** `SO_LINGER` (Socket level): linger on close while unsent data remains; getSocketOption/setSocketOption move it as a {@link LingerOption} `{ enabled, lingerTime }`. */
   Linger: 128,
   /** `SO_OOBINLINE` (Socket level): receive out-of-band data in the normal data stream. */
   OutOfBandInline: 256,
   /** `SO_DONTLINGER` (Socket level, Windows; `~Linger`): close gracefully without lingering. Not mapped by getSocketOption/setSocketOption (use the raw variants). */
   DontLinger: -129,
-  /** `SO_EXCLUSIVEADDRUSE` (Socket level, Windows; `~ReuseAddress`): bind for exclusive access. Not mapped by getSocketOption/setSocketOption (use the raw variants). */
+  /** `SO_EXCLUSIVEADDRUSE` (Socket level, Windows; `~ReuseAddress`): bind for exclusive access. On Unix, as .NET, the inverse of `ReuseAddress`, refused once bound (`ERR_SOCKET_ALREADY_BOUND`). */
   ExclusiveAddressUse: -5,
   /** `SO_SNDBUF` (Socket level): the per-socket buffer space reserved for sends, in bytes. */
   SendBuffer: 4097,
@@ -131,7 +131,7 @@ export const SocketOptionName = Object.freeze({
   ReceiveTimeout: 4102,
   /** `SO_ERROR` (Socket level, read-only): the pending socket error, cleared by reading it. */
   Error: 4103,
-  /** `SO_TYPE` (Socket level, read-only): the socket type, as the platform's `SOCK_*` number. */
+  /** `SO_TYPE` (Socket level, read-only): the socket type, read as a .NET {@link SocketType}. */
   Type: 4104,
   /** `SO_REUSE_UNICASTPORT` (Socket level, Windows): defer ephemeral port allocation for outgoing connections, so they can share local ports. Not mapped by getSocketOption/setSocketOption (use the raw variants). */
   ReuseUnicastPort: 12295,
@@ -144,7 +144,7 @@ export const SocketOptionName = Object.freeze({
   HeaderIncluded: 2,
   /** `IP_TOS` (IP level): the type-of-service (DSCP/ECN) byte of the IPv4 header. */
   TypeOfService: 3,
-  /** `IP_TTL` (IP level): the time-to-live of outgoing unicast IPv4 packets. */
+  /** `IP_TTL` (IP level): the time-to-live of outgoing unicast IPv4 packets; at the IPv6 level `IPV6_UNICAST_HOPS`, as .NET's `Ttl` uses it. */
   IpTimeToLive: 4,
   /** `IP_MULTICAST_IF` / `IPV6_MULTICAST_IF`: the interface for outgoing multicast; mapped at the IPv6 level (an interface index) only. */
   MulticastInterface: 9,
@@ -152,11 +152,11 @@ export const SocketOptionName = Object.freeze({
   MulticastTimeToLive: 10,
   /** `IP_MULTICAST_LOOP` (IP level) / `IPV6_MULTICAST_LOOP` (IPv6 level): loop outgoing multicast back to this host. */
   MulticastLoopback: 11,
-  /** `IP_ADD_MEMBERSHIP` / `IPV6_JOIN_GROUP`: join a multicast group; takes a request struct. Not mapped by getSocketOption/setSocketOption (use the raw variants). */
+  /** `IP_ADD_MEMBERSHIP` / `IPV6_JOIN_GROUP`: join a multicast group; setSocketOption takes a {@link MulticastOption} (IP level) or {@link IPv6MulticastOption} (IPv6 level). */
   AddMembership: 12,
-  /** `IP_DROP_MEMBERSHIP` / `IPV6_LEAVE_GROUP`: leave a multicast group; takes a request struct. Not mapped by getSocketOption/setSocketOption (use the raw variants). */
+  /** `IP_DROP_MEMBERSHIP` / `IPV6_LEAVE_GROUP`: leave a multicast group; setSocketOption takes a {@link MulticastOption} (IP level) or {@link IPv6MulticastOption} (IPv6 level). */
   DropMembership: 13,
-  /** `IP_DONTFRAGMENT` (IP level, Windows; `IP_MTU_DISCOVER` / `IP_DONTFRAG` elsewhere): do not fragment IPv4 datagrams. Not mapped by getSocketOption/setSocketOption (use the raw variants). */
+  /** `IP_DONTFRAGMENT` (IP level, Windows; `IP_MTU_DISCOVER` = `IP_PMTUDISC_DO` / `IP_PMTUDISC_DONT` on Linux, `IP_DONTFRAG` on macOS and the BSDs): do not fragment IPv4 datagrams; read and written as 0/1. */
   DontFragment: 14,
   /** `IP_ADD_SOURCE_MEMBERSHIP` (IP level): join a source-specific multicast group. Not mapped by getSocketOption/setSocketOption (use the raw variants). */
   AddSourceMembership: 15,

@@ -12,3 +12,4 @@ export { NotSupportedError, SocketError, type SocketErrorDetails } from './error
 export type { EndPoint } from './native';
 export { platform } from './options';
 export { Socket, type ReceiveOptions, type SendToOptions } from './socket';
+export type { IPv6MulticastOption, LingerOption, MulticastOption } from './socket-options';

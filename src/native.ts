@@ -41,6 +41,9 @@ export interface Binding {
   recvmsg(fd: number, family: number, buf: Uint8Array, info: 0 | 1, meta: unknown[]): number;
   sendmsg(fd: number, buf: Uint8Array, port: number, address: string, fromAddress: string, fromInterface: number): number;
   packetInfo(fd: number, ipv4: 0 | 1, ipv6: 0 | 1): void;
+  membership(fd: number, join: 0 | 1, group: string, local: string, interfaceIndex: number): void;
+  getLinger(fd: number): [on: number, seconds: number];
+  setLinger(fd: number, on: number, seconds: number): void;
   nonBlocking(fd: number): void;
   // The event-loop watcher, the addon's one piece of state (native/watcher.cc).
   watch(fd: number, callback: (events: number) => void): object;

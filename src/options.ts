@@ -1,7 +1,9 @@
 // The one table from .NET's (SocketOptionLevel, SocketOptionName) to the
 // platform's (level, name) numbers, as .NET's native layer has it
 // (pal_networking.c TryGetPlatformSocketOption). Only options whose value is a
-// plain `int` on every OS are here; others are reached with the raw variants.
+// plain `int` on every OS are here; the pairs .NET treats specially
+// (ReuseAddress, ExclusiveAddressUse, DontFragment, Type, Linger, the
+// memberships) are in socket-options.ts; others are reached with the raw variants.
 import { SocketOptionLevel as Level, SocketOptionName as Name } from './enums';
 import { binding } from './native';
 
@@ -41,6 +43,8 @@ const rows: Row[] = [
   [Level.IPv6, Name.IPv6Only, 'IPPROTO_IPV6', 'IPV6_V6ONLY'],
   // Linux's IPV6_HOPLIMIT is a receive-side ancillary option getsockopt refuses.
   [Level.IPv6, Name.HopLimit, 'IPPROTO_IPV6', 'IPV6_UNICAST_HOPS'],
+  // What .NET's Ttl uses on an IPv6 socket.
+  [Level.IPv6, Name.IpTimeToLive, 'IPPROTO_IPV6', 'IPV6_UNICAST_HOPS'],
   [Level.IPv6, Name.MulticastInterface, 'IPPROTO_IPV6', 'IPV6_MULTICAST_IF'],
   [Level.IPv6, Name.MulticastTimeToLive, 'IPPROTO_IPV6', 'IPV6_MULTICAST_HOPS'],
   [Level.IPv6, Name.MulticastLoopback, 'IPPROTO_IPV6', 'IPV6_MULTICAST_LOOP'],

@@ -2,7 +2,7 @@
 // options, bind and listen over a descriptor the class owns until it is
 // closed, detached or handed to Node.
 import { ipFamily, isIPv4MappedToIPv6 } from './address';
-import { AddressFamily, SocketOptionName, SocketType, type ProtocolType, type SocketOptionLevel } from './enums';
+import { AddressFamily, SocketOptionLevel, SocketOptionLevel as Level, SocketOptionName, SocketType, type ProtocolType } from './enums';
 import type { DatagramIO, ReceiveFromResult, ReceiveMessageFromResult } from './datagram';
 import {
   NotSupportedError,
@@ -31,7 +31,20 @@ import { checkRuntime, featureUnavailable } from './runtime';
 import { binding, release, type EndPoint } from './native';
 import type dgram = require('node:dgram');
 import type net = require('node:net');
-import { platform, platformOption } from './options';
+import { platform } from './options';
+import {
+  getDontFragment,
+  getLinger,
+  getOption,
+  readLinger,
+  setDontFragment,
+  setLinger,
+  setOption,
+  type IPv6MulticastOption,
+  type LingerOption,
+  type MulticastOption,
+  type OptionValue,
+} from './socket-options';
 import {
   validateBoolean,
   validateBytes,
@@ -351,12 +364,7 @@ export class Socket implements Disposable {
    * and for sockets the kernel bound implicitly.
    */
   get isBound(): boolean {
-    const fd = this.#open();
-    try {
-      return binding.localPort(fd) !== 0;
-    } catch (err) {
-      fromNative(err);
-    }
+    return this.#isBound(this.#open());
   }
 
   /**
@@ -390,45 +398,56 @@ export class Socket implements Disposable {
   }
 
   /**
-   * Reads an integer option by its .NET level and name, translated to the
-   * platform's numbers (`IPv6Only` 27 becomes Linux's `IPV6_V6ONLY` 26).
-   * Boolean options read as 0 or 1, exactly what the kernel holds.
+   * Reads an option by its .NET level and name, translated to the platform's
+   * numbers (`IPv6Only` 27 becomes Linux's `IPV6_V6ONLY` 26). Boolean options
+   * read as 0 or 1, exactly what the kernel holds. As .NET's native layer:
+   * `(Socket, ReuseAddress)` reads `SO_REUSEPORT` (0/1), `ExclusiveAddressUse`
+   * is its inverse, `(IP, DontFragment)` is 1 when `IP_MTU_DISCOVER` is
+   * `IP_PMTUDISC_DO`, `(Socket, Type)` is a {@link SocketType}, and
+   * `(Socket, Linger)` returns a {@link LingerOption}.
    *
    * @throws SocketError `ENOPROTOOPT` when this platform has no mapping for
    *   the pair, or the kernel's error.
    * @example
    * socket.getSocketOption(SocketOptionLevel.IPv6, SocketOptionName.IPv6Only); // 0 or 1
    */
-  getSocketOption(level: SocketOptionLevel | number, name: SocketOptionName | number): number {
+  getSocketOption(level: typeof SocketOptionLevel.Socket, name: typeof SocketOptionName.Linger): LingerOption;
+  getSocketOption(level: SocketOptionLevel | number, name: SocketOptionName | number): number;
+  getSocketOption(level: SocketOptionLevel | number, name: SocketOptionName | number): OptionValue {
     const fd = this.#open();
-    const [nativeLevel, nativeName] = this.#option(level, name, 'getsockopt');
-    try {
-      return binding.getsockoptInt(fd, nativeLevel, nativeName);
-    } catch (err) {
-      fromNative(err);
-    }
+    validateInt32(level, 'level');
+    validateInt32(name, 'name');
+    return getOption(fd, level, name);
   }
 
   /**
-   * Writes an integer option by its .NET level and name; `true`/`false` are
-   * written as 1/0.
+   * Writes an option by its .NET level and name; `true`/`false` are written
+   * as 1/0. As .NET: `(Socket, ReuseAddress)` sets `SO_REUSEADDR` and
+   * `SO_REUSEPORT`; `ExclusiveAddressUse` is its inverse and refused once
+   * bound; `(IP, DontFragment)` sets `IP_MTU_DISCOVER` to `IP_PMTUDISC_DO` or
+   * `IP_PMTUDISC_DONT`. Object values: `(Socket, Linger)` takes a
+   * {@link LingerOption}; `(IP, AddMembership | DropMembership)` a
+   * {@link MulticastOption} (an IPv4 group joins on a dual-mode IPv6 socket
+   * too); `(IPv6, AddMembership | DropMembership)` an {@link IPv6MulticastOption}.
    *
    * @throws SocketError `ENOPROTOOPT` when this platform has no mapping for
-   *   the pair, or the kernel's error.
+   *   the pair, or the kernel's error; Error `ERR_SOCKET_ALREADY_BOUND` for
+   *   `ExclusiveAddressUse` on a bound socket.
    * @example
    * socket.setSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+   * socket.setSocketOption(SocketOptionLevel.IP, SocketOptionName.AddMembership, { group: '239.1.2.3' });
    */
-  setSocketOption(level: SocketOptionLevel | number, name: SocketOptionName | number, value: number | boolean): void {
+  setSocketOption(
+    level: SocketOptionLevel | number,
+    name: SocketOptionName | number,
+    value: number | boolean | LingerOption | MulticastOption | IPv6MulticastOption,
+  ): void {
     const fd = this.#open();
-    const [nativeLevel, nativeName] = this.#option(level, name, 'setsockopt');
-    const int = typeof value === 'boolean' ? (value ? 1 : 0) : validateOptionValue(value);
+    validateInt32(level, 'level');
+    validateInt32(name, 'name');
     this.#optionsUntouched = false;
-    try {
-      binding.setsockoptInt(fd, nativeLevel, nativeName, int);
-    } catch (err) {
-      fromNative(err);
-    }
-    if (name === SocketOptionName.PacketInformation && int === 0) this.#handle.packetInformationOff();
+    setOption(fd, level, name, value, () => this.#isBound(fd));
+    if (name === SocketOptionName.PacketInformation && !value) this.#handle.packetInformationOff();
   }
 
   /**
@@ -466,6 +485,196 @@ export class Socket implements Disposable {
     this.#optionsUntouched = false;
     try {
       binding.setsockopt(fd, level, name, buf);
+    } catch (err) {
+      fromNative(err);
+    }
+  }
+
+  // .NET's option properties (Socket.cs), each a thin wrapper over
+  // socket-options.ts with .NET's rules by family. Getters read the kernel
+  // every time. Beyond .NET: on a socket in dual mode the ttl, dontFragment
+  // and multicastLoopback setters set the IPv4 twin as well, so that the
+  // socket's IPv4 traffic obeys them too.
+
+  /**
+   * The time to live of outgoing unicast packets (.NET `Socket.Ttl`):
+   * `IP_TTL` on an IPv4 socket, `IPV6_UNICAST_HOPS` on an IPv6 one. Beyond
+   * .NET: on a socket in dual mode the setter also sets `IP_TTL`, so its IPv4
+   * packets get the same TTL (.NET leaves them at the system default).
+   *
+   * @throws RangeError `ERR_OUT_OF_RANGE` outside 0–255.
+   */
+  get ttl(): number {
+    const fd = this.#open();
+    return getOption(fd, this.#ipv6 ? Level.IPv6 : Level.IP, SocketOptionName.IpTimeToLive) as number;
+  }
+
+  /** Sets the TTL / hop limit (0–255); see the getter. */
+  set ttl(value: number) {
+    const fd = this.#open();
+    validateInteger(value, 'ttl', 0, 255);
+    this.#setBoth(fd, SocketOptionName.IpTimeToLive, value);
+  }
+
+  /** Whether Nagle's algorithm is off (`TCP_NODELAY`, .NET `Socket.NoDelay`); a non-TCP socket gets the kernel's error. */
+  get noDelay(): boolean {
+    const fd = this.#open();
+    return getOption(fd, Level.Tcp, SocketOptionName.NoDelay) !== 0;
+  }
+
+  /** Sets `TCP_NODELAY`; see the getter. */
+  set noDelay(value: boolean) {
+    const fd = this.#open();
+    setOption(fd, Level.Tcp, SocketOptionName.NoDelay, validateBoolean(value, 'noDelay'), this.#never);
+  }
+
+  /**
+   * Whether IPv4 datagrams are sent with the don't-fragment bit (.NET
+   * `Socket.DontFragment`, .NET 9 rules): `IP_MTU_DISCOVER` =
+   * `IP_PMTUDISC_DO` on Linux, `IP_DONTFRAG` on macOS and the BSDs. An IPv4
+   * socket or an IPv6 socket in dual mode; the getter reads the IPv4 option.
+   * Beyond .NET: on a dual-mode socket the setter also sets the IPv6 twin
+   * (`IPV6_MTU_DISCOVER` / `IPV6_DONTFRAG`).
+   *
+   * @throws NotSupportedError on an IPv6 socket that is not in dual mode.
+   */
+  get dontFragment(): boolean {
+    const fd = this.#open();
+    this.#ipv4Reachable(fd);
+    return getDontFragment(fd) !== 0;
+  }
+
+  /** Sets don't-fragment; see the getter. */
+  set dontFragment(value: boolean) {
+    const fd = this.#open();
+    validateBoolean(value, 'dontFragment');
+    this.#ipv4Reachable(fd);
+    setDontFragment(fd, value ? 1 : 0);
+    if (this.#ipv6) setDontFragment(fd, value ? 1 : 0, true);
+  }
+
+  /**
+   * Whether outgoing multicast is looped back to this host (.NET
+   * `Socket.MulticastLoopback`): `IP_MULTICAST_LOOP` on an IPv4 socket,
+   * `IPV6_MULTICAST_LOOP` on an IPv6 one (read by the getter). Beyond .NET: on
+   * a socket in dual mode the setter also sets `IP_MULTICAST_LOOP`.
+   */
+  get multicastLoopback(): boolean {
+    const fd = this.#open();
+    return getOption(fd, this.#ipv6 ? Level.IPv6 : Level.IP, SocketOptionName.MulticastLoopback) !== 0;
+  }
+
+  /** Sets multicast loopback; see the getter. */
+  set multicastLoopback(value: boolean) {
+    const fd = this.#open();
+    this.#setBoth(fd, SocketOptionName.MulticastLoopback, validateBoolean(value, 'multicastLoopback'));
+  }
+
+  /** Whether broadcast datagrams may be sent (`SO_BROADCAST`, .NET `Socket.EnableBroadcast`); `false` for a stream socket, as .NET. */
+  get enableBroadcast(): boolean {
+    const fd = this.#open();
+    if (this.#type === SocketType.Stream) return false;
+    return getOption(fd, Level.Socket, SocketOptionName.Broadcast) !== 0;
+  }
+
+  /** Sets `SO_BROADCAST`; see the getter. */
+  set enableBroadcast(value: boolean) {
+    const fd = this.#open();
+    setOption(fd, Level.Socket, SocketOptionName.Broadcast, validateBoolean(value, 'enableBroadcast'), this.#never);
+  }
+
+  /**
+   * Whether no other socket may bind the same port (.NET
+   * `Socket.ExclusiveAddressUse`): on Unix the inverse of `ReuseAddress`,
+   * `SO_REUSEADDR` and `SO_REUSEPORT` both 0. `true` for a new socket.
+   *
+   * @throws Error `ERR_SOCKET_ALREADY_BOUND` when set on a bound socket.
+   */
+  get exclusiveAddressUse(): boolean {
+    const fd = this.#open();
+    return getOption(fd, Level.Socket, SocketOptionName.ExclusiveAddressUse) !== 0;
+  }
+
+  /** Sets exclusive use (before bind); see the getter. */
+  set exclusiveAddressUse(value: boolean) {
+    const fd = this.#open();
+    validateBoolean(value, 'exclusiveAddressUse');
+    this.#optionsUntouched = false;
+    setOption(fd, Level.Socket, SocketOptionName.ExclusiveAddressUse, value, () => this.#isBound(fd));
+  }
+
+  /** The receive buffer size in bytes (`SO_RCVBUF`, .NET `Socket.ReceiveBufferSize`); Linux reports twice what was set. @throws RangeError below 0. */
+  get receiveBufferSize(): number {
+    const fd = this.#open();
+    return getOption(fd, Level.Socket, SocketOptionName.ReceiveBuffer) as number;
+  }
+
+  /** Sets `SO_RCVBUF`; see the getter. */
+  set receiveBufferSize(value: number) {
+    const fd = this.#open();
+    setOption(fd, Level.Socket, SocketOptionName.ReceiveBuffer, validateInt32(value, 'receiveBufferSize', 0), this.#never);
+  }
+
+  /** The send buffer size in bytes (`SO_SNDBUF`, .NET `Socket.SendBufferSize`); Linux reports twice what was set. @throws RangeError below 0. */
+  get sendBufferSize(): number {
+    const fd = this.#open();
+    return getOption(fd, Level.Socket, SocketOptionName.SendBuffer) as number;
+  }
+
+  /** Sets `SO_SNDBUF`; see the getter. */
+  set sendBufferSize(value: number) {
+    const fd = this.#open();
+    setOption(fd, Level.Socket, SocketOptionName.SendBuffer, validateInt32(value, 'sendBufferSize', 0), this.#never);
+  }
+
+  /**
+   * Whether and how long `close()` lingers while unsent data remains
+   * (`SO_LINGER`, .NET `Socket.LingerState`).
+   *
+   * @throws TypeError / RangeError for a value that is not `{ enabled: boolean, lingerTime: 0–65535 }`.
+   */
+  get lingerState(): LingerOption {
+    return getLinger(this.#open());
+  }
+
+  /** Sets `SO_LINGER`; see the getter. */
+  set lingerState(value: LingerOption) {
+    const fd = this.#open();
+    setLinger(fd, readLinger(value, 'lingerState'));
+  }
+
+  get #ipv6(): boolean {
+    return this.#family === AddressFamily.InterNetworkV6;
+  }
+
+  // ExclusiveAddressUse's "once bound" check, for setters that have none.
+  #never = (): boolean => false;
+
+  // An int option .NET sets at the socket's own level (IPv6 for an IPv6
+  // socket); on a socket in dual mode its IPv4 twin too.
+  #setBoth(fd: number, name: number, value: number | boolean): void {
+    if (!this.#ipv6) return setOption(fd, Level.IP, name, value, this.#never);
+    setOption(fd, Level.IPv6, name, value, this.#never);
+    if (this.#kernelDual(fd)) setOption(fd, Level.IP, name, value, this.#never);
+  }
+
+  // IPV6_V6ONLY == 0, read from the kernel (an IPv6 socket's).
+  #kernelDual(fd: number): boolean {
+    try {
+      return binding.getsockoptInt(fd, IPPROTO_IPV6, IPV6_V6ONLY) === 0;
+    } catch (err) {
+      fromNative(err);
+    }
+  }
+
+  // Socket.cs DontFragment (.NET 9): IPv4, or IPv6 in dual mode.
+  #ipv4Reachable(fd: number): void {
+    if (this.#ipv6 && !this.#kernelDual(fd)) throw new NotSupportedError('This protocol version is not supported: dontFragment needs an IPv4 socket or dualMode = true.');
+  }
+
+  #isBound(fd: number): boolean {
+    try {
+      return binding.localPort(fd) !== 0;
     } catch (err) {
       fromNative(err);
     }
@@ -874,16 +1083,6 @@ export class Socket implements Disposable {
     return this.#handle.fdOrThrow();
   }
 
-  #option(level: unknown, name: unknown, syscall: string): readonly [number, number] {
-    validateInt32(level, 'level');
-    validateInt32(name, 'name');
-    const option = platformOption(level as number, name as number);
-    if (option !== undefined) return option;
-    throw refused('ENOPROTOOPT', syscall, {
-      hint: `SocketOptionLevel ${String(level)} / SocketOptionName ${String(name)} has no integer mapping on ${process.platform}; use the raw variants`,
-    });
-  }
-
   // Socket.cs Serialize: an IPv4 address on a dual-mode socket is mapped to
   // ::ffff:a.b.c.d; any other family mismatch is refused before the kernel.
   #target(fd: number, address: unknown, name: string, syscall: string, port: number): string {
@@ -947,7 +1146,3 @@ function readSignal(options: unknown): AbortSignal | undefined {
   return signal;
 }
 
-function validateOptionValue(value: unknown): number {
-  if (typeof value !== 'number') throw invalidArgType('value', 'of type number or boolean', value);
-  return validateInt32(value, 'value');
-}

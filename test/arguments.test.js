@@ -400,7 +400,7 @@ function levelNameCases(call, build) {
 
 openSocketCases('getSocketOption(level, name) with bad arguments', [
   ...levelNameCases('getSocketOption(level, name)', (s, level, name) => s.getSocketOption(level, name)),
-  ['getSocketOption(Socket, Linger), a pair with no integer mapping,', (s) => s.getSocketOption(Level.Socket, Name.Linger), refusedBy('ENOPROTOOPT', 'getsockopt')],
+  ['getSocketOption(Socket, SendTimeout), a pair with no integer mapping,', (s) => s.getSocketOption(Level.Socket, Name.SendTimeout), refusedBy('ENOPROTOOPT', 'getsockopt')],
   ['getSocketOption(12345, ReuseAddress), an unknown level,', (s) => s.getSocketOption(12345, Name.ReuseAddress), refusedBy('ENOPROTOOPT', 'getsockopt')],
 ]);
 
@@ -430,7 +430,7 @@ openSocketCases('setSocketOption(level, name, value) with bad arguments', [
     ...notOptionValues.map(([what, v]) => [`setSocketOption${option} with value = ${what}`, (s) => s.setSocketOption(level, name, v), argType('value')]),
     ...optionValueRange.map(([what, v]) => [`setSocketOption${option} with value = ${what}`, (s) => s.setSocketOption(level, name, v), outOfRange('value')]),
   ]),
-  ['setSocketOption(Socket, Linger, 1), a pair with no integer mapping,', (s) => s.setSocketOption(Level.Socket, Name.Linger, 1), refusedBy('ENOPROTOOPT', 'setsockopt')],
+  ['setSocketOption(Socket, SendTimeout, 1), a pair with no integer mapping,', (s) => s.setSocketOption(Level.Socket, Name.SendTimeout, 1), refusedBy('ENOPROTOOPT', 'setsockopt')],
 ]);
 
 openSocketCases('getRawSocketOption(level, name, buf) with bad arguments', [

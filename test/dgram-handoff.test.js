@@ -18,6 +18,7 @@ const {
   SocketOptionName,
   getDualMode,
   SocketError,
+  platform,
 } = require('dualmode');
 const { checkSocketLeaks, track, socketError, coded, withTimeout, delay } = require('./helpers');
 
@@ -118,7 +119,10 @@ function fdTarget(fd) {
 function reuseAddressOf(t, fd) {
   const adopted = track(t, Socket.fromFd(fd));
   try {
-    return adopted.getSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress);
+    // Raw: (Socket, ReuseAddress) reads SO_REUSEPORT, as .NET does on Unix.
+    const buf = new Uint8Array(4);
+    adopted.getRawSocketOption(platform.SOL_SOCKET, platform.SO_REUSEADDR, buf);
+    return new DataView(buf.buffer).getInt32(0, true);
   } finally {
     adopted.detach();
   }

@@ -16,6 +16,7 @@ const {
   SocketOptionLevel: Level,
   SocketOptionName: Name,
   getDualMode,
+  platform,
 } = require('dualmode');
 const { checkSocketLeaks, track, socketError, coded } = require('./helpers');
 
@@ -147,6 +148,22 @@ function refuses(t, fn, matcher, message) {
 }
 
 /** Reads an int option of a socket Node owns through a borrowed Socket, then gives the fd back. */
+/** SO_REUSEADDR itself ((Socket, ReuseAddress) reads SO_REUSEPORT, as .NET does on Unix). */
+function reuseAddrOf(socket) {
+  const buf = new Uint8Array(4);
+  socket.getRawSocketOption(platform.SOL_SOCKET, platform.SO_REUSEADDR, buf);
+  return new DataView(buf.buffer).getInt32(0, true);
+}
+
+function peekReuseAddr(fd) {
+  const view = Socket.fromFd(fd);
+  try {
+    return reuseAddrOf(view);
+  } finally {
+    view.detach();
+  }
+}
+
 function peekOption(fd, level, name) {
   const view = Socket.fromFd(fd);
   try {
@@ -513,12 +530,12 @@ test('a refused connect() emits ECONNREFUSED, closes the descriptor and lets the
 test('toServer() binds an unbound dual-mode socket to [::]:0 with SO_REUSEADDR and accepts IPv4 and IPv6 clients', async (t) => {
   const socket = dualTcp(t);
   assert.equal(socket.isBound, false);
-  assert.equal(socket.getSocketOption(Level.Socket, Name.ReuseAddress), 0);
+  assert.equal(reuseAddrOf(socket), 0);
   const { server, port } = serve(t, socket);
   assert.equal(server.address().address, '::');
   assert.equal(server.address().family, 'IPv6');
   assert.ok(port > 0);
-  assert.equal(peekOption(server._handle.fd, Level.Socket, Name.ReuseAddress), 1);
+  assert.equal(peekReuseAddr(server._handle.fd), 1);
   assert.equal(getDualMode(server), true);
   for (const [host, form] of [
     ['127.0.0.1', '::ffff:127.0.0.1'],
@@ -536,7 +553,7 @@ test('toServer() binds an unbound IPv4 socket to 0.0.0.0:0', async (t) => {
   const { server, port } = serve(t, socket);
   assert.deepEqual(server.address(), { address: '0.0.0.0', family: 'IPv4', port });
   assert.ok(port > 0);
-  assert.equal(peekOption(server._handle.fd, Level.Socket, Name.ReuseAddress), 1);
+  assert.equal(peekReuseAddr(server._handle.fd), 1);
   assert.equal(getDualMode(server), false);
   const client = trackClient(t, net.connect({ host: '127.0.0.1', port }));
   await waitFor(client, 'connect');
@@ -552,7 +569,7 @@ test('toServer() keeps the address of an already-bound socket and leaves its SO_
     const { port } = socket.localEndPoint;
     const { server } = serve(t, socket);
     assert.deepEqual(server.address(), { address: local, family: 'IPv6', port });
-    assert.equal(peekOption(server._handle.fd, Level.Socket, Name.ReuseAddress), 0);
+    assert.equal(peekReuseAddr(server._handle.fd), 0);
   }
 });
 
@@ -606,7 +623,8 @@ test('listen(5) then toServer() keeps backlog 5', (t) => {
 test('toServer() throws EADDRINUSE from listen synchronously when another socket listens on the port, and the Socket stays open and usable', async (t) => {
   const first = dualTcp(t);
   const second = dualTcp(t);
-  for (const socket of [first, second]) socket.setSocketOption(Level.Socket, Name.ReuseAddress, true);
+  // SO_REUSEADDR alone: both bind, the second cannot listen (ReuseAddress would add SO_REUSEPORT, which lets both listen).
+  for (const socket of [first, second]) socket.setRawSocketOption(platform.SOL_SOCKET, platform.SO_REUSEADDR, new Uint8Array(new Int32Array([1]).buffer));
   first.bind({ address: '::1', port: 0 });
   const { port } = first.localEndPoint;
   second.bind({ address: '::1', port });
@@ -659,7 +677,7 @@ test('server.close() closes the descriptor once: the handed-off Socket never clo
   socket.close();
   assert.equal(link(fd), reused, 'the new socket on that number is untouched');
   assert.equal(reuser.closed, false);
-  assert.equal(reuser.getSocketOption(Level.Socket, Name.ReuseAddress), 0);
+  assert.equal(reuseAddrOf(reuser), 0);
 });
 
 // ---------------------------------------------------------------------------

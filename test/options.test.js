@@ -137,12 +137,11 @@ test('ReceiveBuffer and SendBuffer take a size the kernel may round (Linux doubl
 test('a .NET pair the platform has no integer mapping for throws ENOPROTOOPT before any syscall, naming the pair', (t) => {
   const socket = tcp6(t);
   const unmapped = [
-    [Level.Socket, Name.Linger],
     [Level.Socket, Name.DontLinger],
-    [Level.Socket, Name.ExclusiveAddressUse],
     [Level.Socket, Name.ReceiveTimeout],
-    [Level.IP, Name.AddMembership],
-    [Level.IP, Name.DontFragment],
+    [Level.Socket, Name.SendTimeout],
+    [Level.IP, Name.AddSourceMembership],
+    [Level.IP, Name.IPOptions],
     [Level.Udp, Name.NoChecksum],
     [Level.IPv6, Name.IPProtectionLevel],
     [Level.IPv6, 999],

@@ -107,7 +107,12 @@ async function settle(expected) {
 
 const v6 = (type = SocketType.Stream, protocol = ProtocolType.Tcp) => new Socket(AddressFamily.InterNetworkV6, type, protocol);
 const v4 = (type = SocketType.Stream, protocol = ProtocolType.Tcp) => new Socket(AddressFamily.InterNetwork, type, protocol);
-const reuseOf = (socket) => socket.getSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress);
+// SO_REUSEADDR itself: (Socket, ReuseAddress) reads SO_REUSEPORT, as .NET does on Unix.
+const reuseOf = (socket) => {
+  const buf = new Uint8Array(4);
+  socket.getRawSocketOption(platform.SOL_SOCKET, platform.SO_REUSEADDR, buf);
+  return new DataView(buf.buffer).getInt32(0, true);
+};
 const closeServer = (server) => new Promise((resolve) => server.close(() => resolve()));
 const closeUdp = (udp) => new Promise((resolve) => udp.close(() => resolve()));
 
