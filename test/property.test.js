@@ -1414,6 +1414,49 @@ describe('random arguments to every public entry point', () => {
     );
   });
 
+  // The typed option properties (src/socket.ts, with the rules of src/socket-options.ts):
+  // what each setter validates, and the .NET family rules of API.md §9.
+  const PROPERTIES = {
+    ttl: (v) => refInt(v, 0, 255),
+    noDelay: (v) => (typeof v === 'boolean' ? null : argType(v)),
+    dontFragment: (v, k) => (typeof v !== 'boolean' ? argType(v) : k.family === 'v6' && !k.dual ? code(NOT_SUPPORTED) : null),
+    multicastLoopback: (v) => (typeof v === 'boolean' ? null : argType(v)),
+    enableBroadcast: (v) => (typeof v === 'boolean' ? null : argType(v)),
+    exclusiveAddressUse: (v, k) => (typeof v !== 'boolean' ? argType(v) : k.bound ? code('ERR_SOCKET_ALREADY_BOUND') : null),
+    receiveBufferSize: (v) => refInt(v, 0),
+    sendBufferSize: (v) => refInt(v, 0),
+    lingerState: (v) => (typeof v !== 'object' || v === null ? argType(v) : any(code(ARG), code(RANGE), USER, OK)),
+  };
+  const propertyGen = fc.constantFrom(...Object.keys(PROPERTIES));
+  const propertyValueGen = fc.oneof(
+    { weight: 3, arbitrary: anyValue },
+    { weight: 2, arbitrary: fc.oneof(fc.boolean(), fc.integer({ min: -2, max: 300 }), fc.record({ enabled: fc.boolean(), lingerTime: fc.integer({ min: -1, max: 70000 }) })).map(plain) },
+  );
+
+  test('typed option properties: every value set, and every read', async (t) => {
+    await check(
+      t,
+      syncProperty([kindGen(socketKinds, (k) => !k.end), propertyGen, propertyValueGen], (kind, property, c) =>
+        withKind(kind, (s, k) => {
+          const ctx = newCtx();
+          const value = c.make(ctx);
+          const invalid = stateError(k) ?? PROPERTIES[property](value, k);
+          // Past the checks, the kernel decides (a UDP socket has no TCP_NODELAY).
+          const expected = invalid === null ? any(OK, sys(['setsockopt'])) : invalid.any?.some((a) => a.ok) ? any(invalid, sys(['setsockopt'])) : invalid;
+          const out = run(() => {
+            s[property] = value;
+          });
+          verify(out, expected, ctx.markers, `${kind}: socket.${property} = value`);
+          const read = run(() => s[property]);
+          if (read.threw) verify(read, any(stateError(k) ?? code(NOT_SUPPORTED), sys(['getsockopt'])), ctx.markers, `${kind}: socket.${property}`);
+          else if (property === 'lingerState') assert.deepEqual(Object.keys(read.value), ['enabled', 'lingerTime']);
+          else assert.ok(typeof read.value === 'boolean' || Number.isInteger(read.value), `${property}: ${show(read.value)}`);
+        }),
+      ),
+      200,
+    );
+  });
+
   test('socket.setRawSocketOption(level, name, buf)', async (t) => {
     await check(
       t,
