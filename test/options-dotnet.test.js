@@ -119,50 +119,77 @@ describe('the option table, as .NET\'s TryGetPlatformSocketOption', () => {
 });
 
 describe('SocketOptionNameTest cases that apply to Linux', () => {
-  test('ExclusiveAddress_Default_Unix: a new socket is exclusive', (t) => {
-    assert.equal(udp(t).exclusiveAddressUse, true);
-    assert.equal(tcp(t).exclusiveAddressUse, true);
+  const v4udp = (t) => udp(t, V4);
+
+  test('ExclusiveAddress_Default_Unix: a new socket is exclusive, ReuseAddress 0', (t) => {
+    const a = v4udp(t);
+    assert.equal(a.getSocketOption(Level.Socket, Name.ExclusiveAddressUse), 1);
+    assert.equal(a.exclusiveAddressUse, true);
+    assert.equal(a.getSocketOption(Level.Socket, Name.ReuseAddress), 0);
   });
 
-  for (const exclusive of [false, true]) {
-    test(`SettingExclusiveAddress_SetsReuseAddress(${exclusive})`, (t) => {
-      const socket = udp(t);
-      socket.exclusiveAddressUse = exclusive;
-      assert.equal(socket.getSocketOption(Level.Socket, Name.ReuseAddress), exclusive ? 0 : 1);
-      assert.equal(socket.exclusiveAddressUse, exclusive);
+  for (const value of [1, 0]) {
+    test(`SettingExclusiveAddress_SetsReuseAddress(${value}) and SettingReuseAddress_SetsExclusiveAddress`, (t) => {
+      const a = v4udp(t);
+      a.setSocketOption(Level.Socket, Name.ExclusiveAddressUse, value);
+      assert.equal(a.getSocketOption(Level.Socket, Name.ExclusiveAddressUse), value);
+      assert.equal(a.getSocketOption(Level.Socket, Name.ReuseAddress), value === 1 ? 0 : 1);
+      const b = v4udp(t);
+      b.setSocketOption(Level.Socket, Name.ReuseAddress, value);
+      assert.equal(b.getSocketOption(Level.Socket, Name.ReuseAddress), value);
+      assert.equal(b.getSocketOption(Level.Socket, Name.ExclusiveAddressUse), value === 1 ? 0 : 1);
     });
   }
 
-  // ReuseAddress(exclusiveAddressUse?, firstReuseAddress?, secondReuseAddress?, expectFailure):
-  // on Unix a second bind of the port succeeds only when both set ReuseAddress.
+  // ReuseAddress(exclusiveAddressUse, firstSocketReuseAddress, secondSocketReuseAddress, expectFailure),
+  // the rows of the theory that runs on every OS.
   const rows = [
     [null, null, null, true],
-    [null, null, true, true],
-    [null, true, null, true],
-    [null, true, true, false],
-    [true, null, null, true],
-    [true, null, true, true],
-    [false, null, null, true],
-    [false, null, true, false],
+    [null, null, false, true],
     [null, false, false, true],
     [null, true, false, true],
-    [null, false, true, true],
+    [null, true, true, false],
+    [true, null, null, true],
+    [true, null, false, true],
+    [true, null, true, true],
+    [true, false, null, true],
+    [true, false, false, true],
+    [true, false, true, true],
   ];
   for (const [exclusive, first, second, failure] of rows) {
-    test(`ReuseAddress(exclusiveAddressUse ${exclusive}, first ${first}, second ${second}): the second bind ${failure ? 'fails' : 'succeeds'}`, (t) => {
-      const a = udp(t);
-      const b = udp(t);
-      if (exclusive !== null) a.exclusiveAddressUse = exclusive;
+    test(`ReuseAddress(${exclusive}, ${first}, ${second}, ${failure}): the second bind ${failure ? 'fails' : 'succeeds'}`, (t) => {
+      const a = v4udp(t);
+      if (exclusive !== null) a.setSocketOption(Level.Socket, Name.ExclusiveAddressUse, exclusive);
       if (first !== null) a.setSocketOption(Level.Socket, Name.ReuseAddress, first);
+      a.bind({ address: '127.0.0.1', port: 0 });
+      const b = v4udp(t);
       if (second !== null) b.setSocketOption(Level.Socket, Name.ReuseAddress, second);
-      a.bind({ address: '::1', port: 0 });
-      const bind = () => b.bind({ address: '::1', port: a.localEndPoint.port });
+      const bind = () => b.bind({ address: '127.0.0.1', port: a.localEndPoint.port });
       if (failure) assert.throws(bind, socketError('EADDRINUSE', 'bind'));
       else bind();
     });
   }
 
-  test('ReuseAddressUdp: two UDP sockets with ReuseAddress share a port, and a datagram to it arrives', async (t) => {
+  test('ExclusiveAddressUseTcp: an exclusive listener keeps its port', (t) => {
+    const a = tcp(t, V4);
+    a.exclusiveAddressUse = true;
+    a.bind({ address: '127.0.0.1', port: 0 });
+    a.listen(10);
+    const b = tcp(t, V4);
+    assert.throws(() => b.bind({ address: '127.0.0.1', port: a.localEndPoint.port }), socketError('EADDRINUSE', 'bind', { socketErrorCode: 'AddressAlreadyInUse' }));
+  });
+
+  test('ReuseAddressUdp: ReuseAddress binds the port of a socket that another program opened with SO_REUSEADDR', (t) => {
+    const s1 = v4udp(t);
+    s1.setRawSocketOption(P.SOL_SOCKET, P.SO_REUSEADDR, new Uint8Array(new Int32Array([1]).buffer));
+    s1.bind({ address: '0.0.0.0', port: 0 });
+    const s2 = v4udp(t);
+    s2.setSocketOption(Level.Socket, Name.ReuseAddress, true);
+    s2.bind({ address: '0.0.0.0', port: s1.localEndPoint.port });
+    assert.equal(s2.localEndPoint.port, s1.localEndPoint.port);
+  });
+
+  test('two dual-mode UDP sockets with ReuseAddress share [::]:port, and a datagram to it arrives', async (t) => {
     const a = udp(t);
     const b = udp(t);
     a.setSocketOption(Level.Socket, Name.ReuseAddress, true);
@@ -171,7 +198,8 @@ describe('SocketOptionNameTest cases that apply to Linux', () => {
     b.bind({ address: '::', port: a.localEndPoint.port });
     const sender = udp(t, V4);
     const controller = new AbortController();
-    const received = Promise.race([a.receiveFrom(Buffer.alloc(4), controller), b.receiveFrom(Buffer.alloc(4), controller)]);
+    const options = { signal: controller.signal };
+    const received = Promise.race([a.receiveFrom(Buffer.alloc(4), options), b.receiveFrom(Buffer.alloc(4), options)]);
     await sender.sendTo(Buffer.from('x'), { address: '127.0.0.1', port: a.localEndPoint.port });
     assert.equal((await received).receivedBytes, 1);
     controller.abort();
