@@ -30,7 +30,11 @@ function run(command, args, options = {}) {
 
 // node and npm only on PATH, as on a machine without build tools; npm runs
 // install scripts with sh, so it is named by its absolute path.
+// How this machine reaches the registry stays: certificates (a Node from the
+// npm registry trusts only its bundled CAs, not the system's) and proxies.
+const reach = ['NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE', 'SSL_CERT_DIR', 'HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy'];
 const bareEnv = () => ({
+  ...Object.fromEntries(reach.filter((name) => process.env[name] !== undefined).map((name) => [name, process.env[name]])),
   HOME: process.env.HOME,
   PATH: bin,
   npm_config_script_shell: '/bin/sh',
