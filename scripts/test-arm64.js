@@ -16,7 +16,7 @@
 // the argument space, not the architecture; property's SO_RCVTIMEO_NEW is
 // not emulated by qemu), fault (an LD_PRELOAD shim would load into the x64
 // qemu process, not the arm64 node), symbols (run on the host: nm reads the
-// arm64 prebuild there), and docs/workflow (no native code). The x64 suite
+// arm64 prebuild there, from the tarball), and docs/workflow (no native code). The x64 suite
 // runs them all on every Node line. `--files a,b` picks others;
 // `--tarball x.tgz` tests a tarball already packed.
 const { execFileSync, spawnSync } = require('node:child_process');
@@ -87,6 +87,16 @@ try {
   if (fs.existsSync(path.join(copy, 'build'))) throw new Error('the tarball holds build/');
   for (const dir of ['test', 'examples']) fs.cpSync(path.join(root, dir), path.join(copy, dir), { recursive: true });
   fs.symlinkSync(path.join(root, 'node_modules'), path.join(copy, 'node_modules'), 'dir');
+
+  // The shipped prebuilds' imports, read on the host (nm handles both ELF kinds).
+  const symbols = spawnSync(process.execPath, ['--test', '--test-reporter=tap', path.join(copy, 'test', 'symbols.test.js')], {
+    cwd: copy,
+    encoding: 'utf8',
+  });
+  if (symbols.status !== 0 || !/^# pass [1-9]/m.test(symbols.stdout)) {
+    throw new Error(`the tarball's prebuilds fail the symbol check:\n${symbols.stdout}${symbols.stderr}`);
+  }
+  process.stderr.write(`test:arm64: the tarball's prebuilds import no libuv, V8 or Node symbol\n`);
 
   const { version, bin } = fetchRuntime('node@22', 'arm64');
   // qemu starts the arm64 node; children of process.execPath go through it too.
