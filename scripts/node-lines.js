@@ -7,11 +7,9 @@
 // the files and every child process they spawn use it. Prints the pass and
 // fail counts per line; exits non-zero if any line fails.
 //
-// `--lines 22,24` picks lines. The release checks (test/run.js
-// RELEASE_CHECKS: package, bench, property) run on the PATH node only unless
-// `--all-files` is given: they check the tarball, the benchmark and the
-// argument space, which do not depend on the Node line, and take most of the
-// suite's time.
+// `--lines 22,24` picks lines. `--skip-release-checks` leaves out the
+// release checks (test/run.js RELEASE_CHECKS: package, bench, property),
+// which do not depend on the Node line and take most of the suite's time.
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
 const { fetchRuntime } = require('./runtimes');
@@ -22,7 +20,7 @@ const arg = (name) => {
   return i === -1 ? undefined : process.argv[i + 1];
 };
 const lines = (arg('--lines') ?? '22,24,26').split(',');
-const allFiles = process.argv.includes('--all-files');
+const allFiles = !process.argv.includes('--skip-release-checks');
 
 const results = [];
 for (const line of lines) {

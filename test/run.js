@@ -4,8 +4,8 @@
 // helpers and fixtures as tests.) Extra arguments (such as --test-reporter=tap) go
 // to node --test. DUALMODE_SKIP_RELEASE_CHECKS=1 leaves out the release
 // checks (RELEASE_CHECKS: the packed tarball, the benchmark, the property
-// runs), which do not depend on the Node line: scripts/node-lines.js runs
-// them on the PATH node only.
+// runs), which do not depend on the Node line (scripts/node-lines.js
+// --skip-release-checks).
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
