@@ -1,14 +1,17 @@
 'use strict';
 // npm run prebuild: N-API prebuilds made with prebuildify, for this host's
 // architecture and, on an x64 Linux host, for linux-arm64 by cross-compiling
-// with Debian's g++-aarch64-linux-gnu (installed here when missing).
-// `--host` builds only this host's. Each binary's ELF machine is checked.
+// with Debian's g++-aarch64-linux-gnu. This script installs nothing:
+// scripts/setup-arm64.sh does (run by .ci/run). `--host` or
+// DUALMODE_PREBUILD_HOST_ONLY=1 builds only this host's. Each binary's ELF
+// machine is checked. build/ is left as it was: node-gyp-build loads build/
+// before prebuilds/, so an arm64 object there would break this host.
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.join(__dirname, '..');
-const hostOnly = process.argv.includes('--host');
+const hostOnly = process.argv.includes('--host') || process.env.DUALMODE_PREBUILD_HOST_ONLY === '1';
 const ELF_MACHINE = { x64: 0x3e, arm64: 0xb7 };
 
 function run(command, args, env = {}) {
@@ -24,15 +27,12 @@ function has(command) {
   }
 }
 
-function ensureCrossCompiler() {
+function checkCrossCompiler() {
   if (has('aarch64-linux-gnu-g++')) return;
-  if (process.getuid?.() !== 0 || !has('apt-get')) {
-    throw new Error('cross-compiling for arm64 needs g++-aarch64-linux-gnu (apt-get install g++-aarch64-linux-gnu)');
-  }
-  run('apt-get', ['update', '-qq']);
-  run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'g++-aarch64-linux-gnu'], {
-    DEBIAN_FRONTEND: 'noninteractive',
-  });
+  throw new Error(
+    'cross-compiling for linux-arm64 needs aarch64-linux-gnu-g++: run scripts/setup-arm64.sh ' +
+      '(apt-get install g++-aarch64-linux-gnu), or set DUALMODE_PREBUILD_HOST_ONLY=1 for this host only',
+  );
 }
 
 function prebuildify(arch, env = {}) {
@@ -48,10 +48,20 @@ function prebuildify(arch, env = {}) {
   }
 }
 
-prebuildify(process.arch);
-if (!hostOnly && process.platform === 'linux' && process.arch === 'x64') {
-  ensureCrossCompiler();
-  try {
+// prebuildify builds in build/ and moves the binary out; a cross-compile
+// would leave an arm64 object there. Keep the host's build/ aside and put it
+// back afterwards, exactly as it was (or absent).
+const build = path.join(root, 'build');
+const aside = path.join(root, 'build.host');
+fs.rmSync(aside, { recursive: true, force: true });
+const hadBuild = fs.existsSync(build);
+if (hadBuild) fs.renameSync(build, aside);
+try {
+  prebuildify(process.arch);
+  // Debian's cross-compiler targets glibc: musl hosts build their own only.
+  const glibc = process.platform === 'linux' && Boolean(process.report?.getReport().header.glibcVersionRuntime);
+  if (!hostOnly && glibc && process.arch === 'x64') {
+    checkCrossCompiler();
     prebuildify('arm64', {
       CC: 'aarch64-linux-gnu-gcc',
       CXX: 'aarch64-linux-gnu-g++',
@@ -59,12 +69,8 @@ if (!hostOnly && process.platform === 'linux' && process.arch === 'x64') {
       AR: 'aarch64-linux-gnu-ar',
       PREBUILD_STRIP_BIN: 'aarch64-linux-gnu-strip',
     });
-  } finally {
-    // node-gyp-build loads build/ before prebuilds/: leave a host build there,
-    // not the arm64 one the cross-compile wrote.
-    // npm names its bundled node-gyp in npm_config_node_gyp for scripts.
-    const gyp = process.env.npm_config_node_gyp;
-    if (gyp) run(process.execPath, [gyp, 'rebuild']);
-    else run('node-gyp', ['rebuild']);
   }
+} finally {
+  fs.rmSync(build, { recursive: true, force: true });
+  if (hadBuild) fs.renameSync(aside, build);
 }

@@ -1,5 +1,6 @@
 'use strict';
-// npm pack / npm publish: build dist/ (scripts/build.js), make this host's prebuild,
+// npm pack / npm publish: build dist/ (scripts/build.js), make the prebuilds
+// (scripts/prebuild.js: this host's and, on Linux x64, linux-arm64),
 // and put node-addon-api's headers in native/node-addon-api/ so that the
 // fallback compile (node-gyp-build, where no prebuild matches) needs no
 // dependency beyond node-gyp-build.
@@ -11,7 +12,7 @@ const root = path.join(__dirname, '..');
 const run = (args) => execFileSync(process.execPath, args, { cwd: root, stdio: ['ignore', 2, 2] });
 
 run([path.join(__dirname, 'build.js')]);
-run([path.join(__dirname, 'prebuild.js'), '--host']);
+run([path.join(__dirname, 'prebuild.js')]);
 
 const source = path.dirname(require.resolve('node-addon-api/package.json'));
 const target = path.join(root, 'native', 'node-addon-api');
