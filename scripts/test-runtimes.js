@@ -72,6 +72,7 @@ const rows = [
   ['`toDgram()`', (r) => cell(r.handOffs.toDgram)],
   ['`getDualMode(net or dgram object)`', (r) => cell(r.handOffs.getDualMode)],
   ['`getDualMode(fd)`', () => 'works'],
+  ['`receiveFrom()`, `receiveMessageFrom()`, `sendTo()` (datagram I/O on the Socket)', (r) => cell(r.handOffs.datagramIO)],
 ];
 const table = [
   `| | ${results.map((r) => r.column).join(' | ')} |`,

@@ -412,6 +412,34 @@ test('getDualMode(): reads net and dgram objects where the runtime exposes their
   assert.equal(getDualMode(s.fd), false);
 });
 
+test('receiveFrom/receiveMessageFrom/sendTo: real datagrams where the runtime exposes libuv, else refused before any native I/O', async () => {
+  const server = udp();
+  server.bind({ address: '::', port: 0 });
+  const port = server.localEndPoint.port;
+  const client = udp();
+  if (versions.bun || versions.deno) {
+    // Calling libuv there would abort the process: the package must refuse first.
+    assert.throws(() => server.receiveFrom(Buffer.alloc(8)), refusedHere);
+    assert.throws(() => server.receiveMessageFrom(Buffer.alloc(8)), refusedHere);
+    assert.throws(() => client.sendTo(Buffer.from('x'), { address: '127.0.0.1', port }), refusedHere);
+    assert.equal(server.closed, false);
+    outcome.datagramIO = 'refused';
+    return;
+  }
+  for (const [to, from] of [['127.0.0.1', '::ffff:127.0.0.1'], ['::1', '::1']]) {
+    const request = server.receiveMessageFrom(Buffer.alloc(16));
+    await client.sendTo(Buffer.from('ping'), { address: to, port });
+    const { receivedBytes, remoteEndPoint, packetInformation } = await request;
+    assert.equal(receivedBytes, 4);
+    assert.equal(remoteEndPoint.address, from);
+    assert.equal(packetInformation.address, from);
+    const reply = client.receiveFrom(Buffer.alloc(16));
+    await server.sendTo(Buffer.from('pong'), remoteEndPoint, { from: packetInformation });
+    assert.equal((await reply).remoteEndPoint.address, from);
+  }
+  outcome.datagramIO = 'works';
+});
+
 test('close() never throws, in any state', () => {
   const s = new Socket(SocketType.Stream, ProtocolType.Tcp);
   s.close();
