@@ -374,9 +374,11 @@ napi_value Membership(napi_env env, napi_callback_info info) {
 napi_value GetLinger(napi_env env, napi_callback_info info) {
   int32_t a[1];
   if (!Args(env, info, a)) return nullptr;
-  int on, seconds;
-  int err = platform::GetLinger(a[0], &on, &seconds);
+  linger value = {};  // l_onoff and l_linger: ints on Unix, u_shorts on Windows
+  int length = sizeof(value);
+  int err = platform::GetOption(a[0], SOL_SOCKET, SO_LINGER, &value, &length);
   if (err != 0) return ThrowSystemError(env, err, "getsockopt");
+  int on = value.l_onoff, seconds = value.l_linger;
   napi_value result;
   if (napi_create_array_with_length(env, 2, &result) != napi_ok ||
       napi_set_element(env, result, 0, Int(env, on)) != napi_ok ||
@@ -390,7 +392,10 @@ napi_value GetLinger(napi_env env, napi_callback_info info) {
 napi_value SetLinger(napi_env env, napi_callback_info info) {
   int32_t a[3];
   if (!Args(env, info, a)) return nullptr;
-  int err = platform::SetLinger(a[0], a[1], a[2]);
+  linger value = {};
+  value.l_onoff = static_cast<decltype(value.l_onoff)>(a[1]);
+  value.l_linger = static_cast<decltype(value.l_linger)>(a[2]);
+  int err = platform::SetOption(a[0], SOL_SOCKET, SO_LINGER, &value, sizeof(value));
   if (err != 0) return ThrowSystemError(env, err, "setsockopt");
   return nullptr;
 }

@@ -65,9 +65,6 @@ extern const int kAddressFamilyNotSupported;
 // IPPROTO_IPV6 for IPv6.
 int SetMembership(int fd, bool join, const sockaddr_storage& group, const sockaddr_storage& local,
                   unsigned int interface_index);
-// SO_LINGER as (on, seconds), the OS's struct linger either way.
-int GetLinger(int fd, int* on, int* seconds);
-int SetLinger(int fd, int on, int seconds);
 
 // Datagram I/O with packet information (API.md §8). Each call is one
 // non-blocking recvmsg/sendmsg; EAGAIN comes back as an error code like any

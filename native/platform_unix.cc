@@ -240,23 +240,6 @@ int SetMembership(int fd, bool join, const sockaddr_storage& group, const sockad
   return SetOption(fd, IPPROTO_IP, name, &request, sizeof(request));
 }
 
-int GetLinger(int fd, int* on, int* seconds) {
-  linger value;
-  int length = sizeof(value);
-  int err = GetOption(fd, SOL_SOCKET, SO_LINGER, &value, &length);
-  if (err != 0) return err;
-  *on = value.l_onoff;
-  *seconds = value.l_linger;
-  return 0;
-}
-
-int SetLinger(int fd, int on, int seconds) {
-  linger value;
-  value.l_onoff = on;
-  value.l_linger = seconds;
-  return SetOption(fd, SOL_SOCKET, SO_LINGER, &value, sizeof(value));
-}
-
 // Packet information. Linux and macOS report the destination of an IPv4
 // datagram with IP_PKTINFO and take a source through it; FreeBSD and the
 // other BSDs use IP_RECVDSTADDR + IP_RECVIF to receive and IP_SENDSRCADDR to

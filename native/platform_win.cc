@@ -200,23 +200,6 @@ int SetMembership(int fd, bool join, const sockaddr_storage& group, const sockad
   return SetOption(fd, IPPROTO_IP, join ? IP_ADD_MEMBERSHIP : IP_DROP_MEMBERSHIP, &request, sizeof(request));
 }
 
-int GetLinger(int fd, int* on, int* seconds) {
-  linger value = {};
-  int length = sizeof(value);
-  int err = GetOption(fd, SOL_SOCKET, SO_LINGER, &value, &length);
-  if (err != 0) return err;
-  *on = value.l_onoff;
-  *seconds = value.l_linger;
-  return 0;
-}
-
-int SetLinger(int fd, int on, int seconds) {
-  linger value;
-  value.l_onoff = static_cast<u_short>(on);
-  value.l_linger = static_cast<u_short>(seconds);
-  return SetOption(fd, SOL_SOCKET, SO_LINGER, &value, sizeof(value));
-}
-
 // Datagram I/O with packet information needs WSARecvMsg/WSASendMsg and an
 // overlapped or IOCP-driven watcher; TypeScript refuses it on Windows with
 // ERR_FEATURE_UNAVAILABLE_ON_PLATFORM before it gets here.
