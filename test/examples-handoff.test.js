@@ -1,5 +1,5 @@
 'use strict';
-const { checkSocketLeaks, track, connectError } = require('./helpers');
+const { checkSocketLeaks, track, connectError, childEnv, startExample } = require('./helpers');
 checkSocketLeaks();
 
 // The hand-off examples (echo-server, http-server, udp-responder, systemd-fd)
@@ -7,7 +7,7 @@ checkSocketLeaks();
 // `listening on [::]:<port>`, is talked to over IPv4 (127.0.0.1) and IPv6
 // (::1), and must exit 0 on SIGTERM or SIGINT. Every step is bounded.
 const assert = require('node:assert/strict');
-const { spawn, spawnSync } = require('node:child_process');
+const { spawnSync } = require('node:child_process');
 const dgram = require('node:dgram');
 const http = require('node:http');
 const net = require('node:net');
@@ -26,84 +26,6 @@ function bounded(promise, what, ms = WAIT_MS) {
     timer = setTimeout(() => reject(new Error(`${what}: nothing within ${ms} ms`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-/** The environment of a child: this one's, without DUALMODE_DISABLE_IPV6, with `env` applied (undefined removes). */
-function childEnv(env = {}) {
-  const result = { ...process.env, DUALMODE_DISABLE_IPV6: undefined, ...env };
-  for (const [key, value] of Object.entries(result)) if (value === undefined) delete result[key];
-  return result;
-}
-
-/**
- * Starts examples/<name> as a child process (killed when `t` ends, if still
- * running). `fd3`, if given, becomes the child's fd 3; `viaShell` runs it as
- * `sh -c 'LISTEN_PID=$$ exec node <example>'`.
- */
-function startExample(t, name, { args = [], env, fd3, viaShell = false } = {}) {
-  const script = path.join(root, 'examples', name);
-  const stdio = ['ignore', 'pipe', 'pipe', ...(fd3 === undefined ? [] : [fd3])];
-  const options = { cwd: root, env: childEnv(env), stdio };
-  const child = viaShell
-    ? spawn('sh', ['-c', 'LISTEN_PID=$$ exec "$0" "$@"', process.execPath, script, ...args], options)
-    : spawn(process.execPath, [script, ...args], options);
-  let stdout = '';
-  let stderr = '';
-  let ended = null;
-  child.stdout.setEncoding('utf8').on('data', (chunk) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk) => (stderr += chunk));
-  const closed = new Promise((resolve) => {
-    child.on('close', (code, signal) => resolve((ended = { code, signal })));
-    child.on('error', (err) => resolve((ended = { code: null, signal: null, error: err.message })));
-  });
-  t.after(() => {
-    if (ended === null) child.kill('SIGKILL');
-    return closed;
-  });
-  const output = () => `stdout:\n${stdout}\nstderr:\n${stderr}`;
-  return {
-    child,
-    get stdout() {
-      return stdout;
-    },
-    get stderr() {
-      return stderr;
-    },
-    /** The match of the first complete stdout line matching `regex`, once printed. */
-    line(regex) {
-      const what = `${name} printing ${regex}`;
-      const find = () => {
-        for (const line of stdout.split('\n').slice(0, -1)) {
-          const match = line.match(regex);
-          if (match) return match;
-        }
-        return null;
-      };
-      return bounded(
-        new Promise((resolve, reject) => {
-          const check = () => {
-            const match = find();
-            if (match) {
-              child.stdout.off('data', check);
-              resolve(match);
-            } else if (ended !== null) {
-              child.stdout.off('data', check);
-              reject(new Error(`${name} ended (${JSON.stringify(ended)}) first:\n${output()}`));
-            }
-          };
-          child.stdout.on('data', check);
-          closed.then(check);
-          check();
-        }),
-        what,
-      );
-    },
-    /** Sends `signal` and resolves with how the child ended ({ code, signal }) if within `ms`. */
-    stop(signal = 'SIGTERM', ms = WAIT_MS) {
-      child.kill(signal);
-      return bounded(closed, `${name} ending on ${signal}\n${output()}`, ms);
-    },
-  };
 }
 
 /** The port of an example's `listening on [::]:<port>` line. */

@@ -1,5 +1,5 @@
 'use strict';
-const { checkSocketLeaks, withTimeout } = require('./helpers');
+const { checkSocketLeaks, startExample, withTimeout } = require('./helpers');
 checkSocketLeaks();
 
 // examples/udp-responder-multihomed.js runs as a user would run it: a child
@@ -9,55 +9,17 @@ checkSocketLeaks();
 // the address each asked, and exits 0 on SIGTERM or SIGINT. The multi-homed
 // case proper, with two hosts, is test/multihomed.test.js.
 const assert = require('node:assert/strict');
-const { spawn } = require('node:child_process');
 const dgram = require('node:dgram');
 const net = require('node:net');
-const path = require('node:path');
 const { test } = require('node:test');
 
-const root = path.join(__dirname, '..');
-const example = path.join(root, 'examples', 'udp-responder-multihomed.js');
 const WAIT_MS = 10_000;
 
-/** Starts the example (killed when `t` ends, if still running); resolves with its port and `stop(signal)`. */
+/** Starts the example (killed when `t` ends, if still running); resolves with it, its port set once printed. */
 async function start(t, { args = [], env = {} } = {}) {
-  const childEnv = { ...process.env, PORT: undefined, DUALMODE_DISABLE_IPV6: undefined, ...env };
-  for (const [key, value] of Object.entries(childEnv)) if (value === undefined) delete childEnv[key];
-  const child = spawn(process.execPath, [example, ...args], { cwd: root, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  let ended = null;
-  child.stderr.setEncoding('utf8').on('data', (chunk) => (stderr += chunk));
-  const closed = new Promise((resolve) => {
-    child.on('close', (code, signal) => resolve((ended = { code, signal })));
-    child.on('error', (err) => resolve((ended = { code: null, signal: null, error: err.message })));
-  });
-  t.after(() => {
-    if (ended === null) child.kill('SIGKILL');
-    return closed;
-  });
-  const listening = new Promise((resolve, reject) => {
-    child.stdout.setEncoding('utf8').on('data', (chunk) => {
-      stdout += chunk;
-      const match = stdout.match(/^listening on \[::\]:(\d+)\n/);
-      if (match) resolve(Number(match[1]));
-    });
-    closed.then((how) => reject(new Error(`the example ended first (${JSON.stringify(how)}):\n${stderr}`)));
-  });
-  const port = await withTimeout(listening, WAIT_MS, 'the example printing its port');
-  return {
-    port,
-    get stdout() {
-      return stdout;
-    },
-    get stderr() {
-      return stderr;
-    },
-    stop(signal) {
-      child.kill(signal);
-      return withTimeout(closed, WAIT_MS, `the example ending on ${signal}\n${stderr}`);
-    },
-  };
+  const responder = startExample(t, 'udp-responder-multihomed.js', { args, env: { PORT: undefined, ...env } });
+  responder.port = Number((await responder.line(/^listening on \[::\]:(\d+)$/))[1]);
+  return responder;
 }
 
 /**
