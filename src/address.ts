@@ -1,7 +1,7 @@
 // IP literal checks and .NET's IPAddress mapping helpers (IPAddress.cs:
 // MapToIPv6, MapToIPv4, IsIPv4MappedToIPv6).
 import type net = require('node:net');
-import { invalidArgType, invalidIPAddress } from './errors';
+import { invalidArgType, invalidIPAddress, refused } from './errors';
 
 // node:net is loaded on first use: it costs more than the rest of the
 // package to load, and bind() does not need it (the addon checks literals).
@@ -85,4 +85,27 @@ export function isIPv4MappedToIPv6(ip: string): boolean {
   if (ipFamily(ip, 'ip') === 4) return false;
   const words = groups(ip);
   return words[5] === 0xffff && words.slice(0, 5).every((word) => word === 0);
+}
+
+/**
+ * The address a call of a socket of family `ipv6` sends to the kernel (.NET
+ * Socket.cs Serialize): an IPv4 address on a dual-mode socket is mapped to
+ * ::ffff:a.b.c.d; any other family mismatch is refused before the kernel
+ * with EAFNOSUPPORT. `dual` reads the socket's dual mode, only when needed.
+ * @internal
+ */
+export function targetAddress(ipv6: boolean, dual: () => boolean, address: unknown, name: string, syscall: string, port: number): string {
+  if (typeof address !== 'string') throw invalidArgType(name, 'of type string', address);
+  // Only an IPv6 literal has a colon. When the family fits, the literal goes
+  // on as it is (the addon checks its spelling); otherwise it is checked in
+  // full before it is mapped or refused.
+  if (address.includes(':') === ipv6) return address;
+  const family = ipFamily(address, name);
+  if (ipv6) {
+    if (family === 6) return address;
+    if (dual()) return `::ffff:${address}`;
+    throw refused('EAFNOSUPPORT', syscall, { address, port, hint: 'an IPv4 address needs dualMode = true on an IPv6 socket' });
+  }
+  if (family === 4) return address;
+  throw refused('EAFNOSUPPORT', syscall, { address, port, hint: 'an IPv4 socket cannot use an IPv6 address' });
 }

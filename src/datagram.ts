@@ -4,7 +4,10 @@
 // poll handle) is started. On each readiness event the queued calls are
 // served in order until EAGAIN; when none is left the watcher stops, so an
 // idle Socket neither reads nor keeps the process alive.
-import { AbortError, errnoOf, SocketError } from './errors';
+import { ipFamily, isIPv4MappedToIPv6 } from './address';
+import { AbortError, errnoOf, invalidArgType, SocketError } from './errors';
+import { featureUnavailable } from './runtime';
+import { validateInteger, validateObject } from './validate';
 import { binding, type EndPoint } from './native';
 import { platform } from './options';
 
@@ -148,6 +151,30 @@ export class DatagramIO {
   /** The addon's watcher, once one was needed. */
   get watcher(): object | undefined {
     return this.#watcher;
+  }
+
+  /**
+   * Turns packet information on as .NET's SetReceivingPacketInformation does
+   * (dotnet-beyond.md §1.3): an IPv4 socket IP_PKTINFO; an IPv6 socket in
+   * dual mode bound to :: both options, bound to an IPv4-mapped address
+   * IP_PKTINFO only; any other IPv6 socket IPV6_RECVPKTINFO. `dual`: the
+   * kernel's dual mode now (false for an IPv4 socket).
+   */
+  switchOnPacketInformation(dual: boolean): void {
+    // SocketPal.Unix.cs CheckDualModePacketInfoSupport: Linux only.
+    if (dual && process.platform !== 'linux' && process.platform !== 'android') {
+      throw featureUnavailable(`IPv4 packet information on a dual-mode socket is not available on ${process.platform}`);
+    }
+    let ipv4 = true;
+    let ipv6 = false;
+    if (this.#ipv6) {
+      const bound = binding.getsockname(this.#fd).address;
+      const mapped = isIPv4MappedToIPv6(bound);
+      ipv4 = dual && (mapped || bound === '::');
+      ipv6 = !mapped;
+    }
+    binding.packetInfo(this.#fd, ipv4 ? 1 : 0, ipv6 ? 1 : 0);
+    this.packetInformation = true;
   }
 
   /** Receives one datagram into `buffer`; `info` 1 asks for packet information. */
@@ -301,4 +328,58 @@ export class DatagramIO {
   #canceled(syscall: string, why: string): SocketError {
     return new SocketError(ECANCELED, syscall, { hint: why });
   }
+}
+
+/** Options of {@link Socket.receiveFrom} and {@link Socket.receiveMessageFrom}. */
+export interface ReceiveOptions {
+  /** Cancels the call: its promise rejects with an `AbortError` (`code` `'ABORT_ERR'`). */
+  signal?: AbortSignal;
+}
+
+/** Options of {@link Socket.sendTo}. */
+export interface SendToOptions {
+  /**
+   * The local address and interface to send from (`IPV6_PKTINFO` /
+   * `IP_PKTINFO`): the `packetInformation` of a received datagram answers
+   * from the address the request came to. `address` `''` or absent and
+   * `interface` 0 or absent: the kernel chooses.
+   */
+  from?: {
+    /** The local address to send from (an IP literal); `''` or absent: the kernel chooses. */
+    address?: string;
+    /** The index of the interface to send through; 0 or absent: the kernel chooses. */
+    interface?: number;
+  };
+  /** Cancels the call if it has to wait: its promise rejects with an `AbortError`. */
+  signal?: AbortSignal;
+}
+
+/** The `signal` of call options, checked. @internal */
+export function readSignal(options: unknown): AbortSignal | undefined {
+  if (options === undefined) return undefined;
+  const signal = (validateObject(options, 'options') as { signal?: unknown }).signal;
+  if (signal === undefined) return undefined;
+  if (!(signal instanceof AbortSignal)) throw invalidArgType('options.signal', 'an instance of AbortSignal', signal);
+  return signal;
+}
+
+/** `options.from` and `options.signal` of sendTo(), checked; each property read once. @internal */
+export function readSendToOptions(options: unknown): { source: { address: string; interface: number }; signal: AbortSignal | undefined } {
+  const source = { address: '', interface: 0 };
+  if (options === undefined) return { source, signal: undefined };
+  const opts = validateObject(options, 'options') as { from?: unknown; signal?: unknown };
+  const from = opts.from;
+  const signal = readSignal(opts);
+  if (from !== undefined) {
+    const given = validateObject(from, 'options.from') as { address?: unknown; interface?: unknown };
+    const address = given.address;
+    const index = given.interface;
+    if (index !== undefined) source.interface = validateInteger(index, 'options.from.interface', 0, 0xffffffff);
+    // A literal is checked in full here: a queued send reaches the addon later.
+    if (address !== undefined && address !== '') {
+      ipFamily(address, 'options.from.address');
+      source.address = address as string;
+    }
+  }
+  return { source, signal };
 }

@@ -6,10 +6,10 @@
  */
 export { isIPv4MappedToIPv6, mapToIPv4, mapToIPv6 } from './address';
 export { AddressFamily, ProtocolType, SocketFlags, SocketOptionLevel, SocketOptionName, SocketType } from './enums';
-export type { PacketInformation, ReceiveFromResult, ReceiveMessageFromResult } from './datagram';
+export type { PacketInformation, ReceiveFromResult, ReceiveMessageFromResult, ReceiveOptions, SendToOptions } from './datagram';
 export { getDualMode, type ConnectOptions, type ToDgramOptions, type ToServerOptions } from './handoff';
 export { NotSupportedError, SocketError, type SocketErrorDetails } from './errors';
 export type { EndPoint } from './native';
 export { platform } from './options';
-export { Socket, type ReceiveOptions, type SendToOptions } from './socket';
+export { Socket } from './socket';
 export type { IPv6MulticastOption, LingerOption, MulticastOption } from './socket-options';

@@ -1,15 +1,14 @@
 // The Socket class: .NET's System.Net.Sockets.Socket construction, DualMode,
 // options, bind and listen over a descriptor the class owns until it is
 // closed, detached or handed to Node.
-import { ipFamily, isIPv4MappedToIPv6 } from './address';
+import { ipFamily, targetAddress } from './address';
 import { AddressFamily, SocketOptionLevel, SocketOptionLevel as Level, SocketOptionName, SocketType, type ProtocolType } from './enums';
-import type { DatagramIO, ReceiveFromResult, ReceiveMessageFromResult } from './datagram';
+import { readSendToOptions, readSignal, type DatagramIO, type ReceiveFromResult, type ReceiveMessageFromResult, type ReceiveOptions, type SendToOptions } from './datagram';
 import {
   NotSupportedError,
   asSocketError,
   errnoOf,
   fromNative,
-  invalidArgType,
   invalidIPAddress,
   missingArgs,
   refused,
@@ -790,28 +789,12 @@ export class Socket implements Disposable {
     if (io instanceof Promise) return io;
     if (!io.packetInformation) {
       // Socket.cs SetReceivingPacketInformation, once per socket.
-      let ipv4Info: boolean, ipv6Info: boolean;
       try {
-        if (ipv6) {
-          const dual = binding.getsockoptInt(fd, IPPROTO_IPV6, IPV6_V6ONLY) === 0;
-          // SocketPal.Unix.cs CheckDualModePacketInfoSupport: Linux only.
-          if (dual && process.platform !== 'linux' && process.platform !== 'android') {
-            throw featureUnavailable(`IPv4 packet information on a dual-mode socket is not available on ${process.platform}`);
-          }
-          const bound = binding.getsockname(fd).address;
-          const mapped = isIPv4MappedToIPv6(bound);
-          ipv4Info = dual && (mapped || bound === '::');
-          ipv6Info = !mapped;
-        } else {
-          ipv4Info = true;
-          ipv6Info = false;
-        }
-        binding.packetInfo(fd, ipv4Info ? 1 : 0, ipv6Info ? 1 : 0);
+        io.switchOnPacketInformation(ipv6 && this.#kernelDual(fd));
       } catch (err) {
         if ((err as { code?: unknown }).code === 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM') throw err;
         return Promise.reject(asSocketError(err));
       }
-      io.packetInformation = true;
     }
     return io.receive(buffer, 1, signal) as Promise<ReceiveMessageFromResult>;
   }
@@ -846,29 +829,11 @@ export class Socket implements Disposable {
     validateBytes(buffer, 'buffer', 0, Infinity);
     const { address, port } = readEndPoint(endPoint);
     ipFamily(address, 'endPoint.address');
-    let fromAddress = '';
-    let fromInterface = 0;
-    let signal: AbortSignal | undefined;
-    if (options !== undefined) {
-      const opts = validateObject(options, 'options') as { from?: unknown; signal?: unknown };
-      const from = opts.from;
-      signal = readSignal(opts);
-      if (from !== undefined) {
-        const source = validateObject(from, 'options.from') as { address?: unknown; interface?: unknown };
-        const sourceAddress = source.address;
-        const sourceInterface = source.interface;
-        if (sourceInterface !== undefined) {
-          fromInterface = validateInteger(sourceInterface, 'options.from.interface', 0, 0xffffffff);
-        }
-        if (sourceAddress !== undefined && sourceAddress !== '') {
-          ipFamily(sourceAddress, 'options.from.address');
-          fromAddress = this.#target(fd, sourceAddress, 'options.from.address', 'sendmsg', port);
-        }
-      }
-    }
+    const { source, signal } = readSendToOptions(options);
+    const fromAddress = source.address === '' ? '' : this.#target(fd, source.address, 'options.from.address', 'sendmsg', port);
     const target = this.#target(fd, address, 'endPoint.address', 'sendmsg', port);
     const io = this.#io();
-    return io instanceof Promise ? io : io.send(buffer, target, port, fromAddress, fromInterface, signal);
+    return io instanceof Promise ? io : io.send(buffer, target, port, fromAddress, source.interface, signal);
   }
 
   /**
@@ -1083,66 +1048,8 @@ export class Socket implements Disposable {
     return this.#handle.fdOrThrow();
   }
 
-  // Socket.cs Serialize: an IPv4 address on a dual-mode socket is mapped to
-  // ::ffff:a.b.c.d; any other family mismatch is refused before the kernel.
+  // Socket.cs Serialize: see address.ts targetAddress.
   #target(fd: number, address: unknown, name: string, syscall: string, port: number): string {
-    if (typeof address !== 'string') throw invalidArgType(name, 'of type string', address);
-    // Only an IPv6 literal has a colon. When the family fits, the literal goes
-    // on as it is (the addon checks its spelling); otherwise it is checked
-    // in full before it is mapped or refused.
-    const ipv6Socket = this.#family === AddressFamily.InterNetworkV6;
-    if (address.includes(':') === ipv6Socket) return address;
-    const family = ipFamily(address, name);
-    const text = address;
-    if (ipv6Socket) {
-      if (family === 6) return text;
-      let dual: boolean;
-      try {
-        dual = binding.getsockoptInt(fd, IPPROTO_IPV6, IPV6_V6ONLY) === 0;
-      } catch (err) {
-        fromNative(err);
-      }
-      if (dual) return `::ffff:${text}`;
-      throw refused('EAFNOSUPPORT', syscall, {
-        address: text,
-        port,
-        hint: 'an IPv4 address needs dualMode = true on an IPv6 socket',
-      });
-    }
-    if (family === 4) return text;
-    throw refused('EAFNOSUPPORT', syscall, { address: text, port, hint: 'an IPv4 socket cannot use an IPv6 address' });
+    return targetAddress(this.#ipv6, () => this.#kernelDual(fd), address, name, syscall, port);
   }
 }
-
-/** Options of {@link Socket.receiveFrom} and {@link Socket.receiveMessageFrom}. */
-export interface ReceiveOptions {
-  /** Cancels the call: its promise rejects with an `AbortError` (`code` `'ABORT_ERR'`). */
-  signal?: AbortSignal;
-}
-
-/** Options of {@link Socket.sendTo}. */
-export interface SendToOptions {
-  /**
-   * The local address and interface to send from (`IPV6_PKTINFO` /
-   * `IP_PKTINFO`): the `packetInformation` of a received datagram answers
-   * from the address the request came to. `address` `''` or absent and
-   * `interface` 0 or absent: the kernel chooses.
-   */
-  from?: {
-    /** The local address to send from (an IP literal); `''` or absent: the kernel chooses. */
-    address?: string;
-    /** The index of the interface to send through; 0 or absent: the kernel chooses. */
-    interface?: number;
-  };
-  /** Cancels the call if it has to wait: its promise rejects with an `AbortError`. */
-  signal?: AbortSignal;
-}
-
-function readSignal(options: unknown): AbortSignal | undefined {
-  if (options === undefined) return undefined;
-  const signal = (validateObject(options, 'options') as { signal?: unknown }).signal;
-  if (signal === undefined) return undefined;
-  if (!(signal instanceof AbortSignal)) throw invalidArgType('options.signal', 'an instance of AbortSignal', signal);
-  return signal;
-}
-
