@@ -948,7 +948,7 @@ export class Socket implements Disposable {
     this.#checkType(SocketType.Dgram, 'toDgram()');
     const opts = dgramOptions(options);
     const ipv6 = this.#family === AddressFamily.InterNetworkV6;
-    if (!this.#bound && binding.localPort(fd) === 0) this.#bindWildcard(fd);
+    if (!this.#bound && !this.#isBound(fd)) this.#bindWildcard(fd);
     let reuse: number;
     try {
       reuse = this.#optionsUntouched ? 0 : binding.getsockoptInt(fd, SOL_SOCKET, UV_UDP_REUSE);
