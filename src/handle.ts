@@ -4,8 +4,12 @@
 // the datagram I/O that runs on it (API.md §8). Socket keeps the .NET surface;
 // everything about the descriptor's lifetime is here.
 import { DatagramIO } from './datagram';
-import { kFdTaken, socketClosed, socketDetached } from './errors';
+import { AddressFamily, SocketType } from './enums';
+import { fromNative, kFdTaken, refused, socketClosed, socketDetached } from './errors';
 import { binding, release } from './native';
+import { platform } from './options';
+
+const { AF_INET, AF_INET6, SOCK_STREAM, SOCK_DGRAM, SOCK_RAW, SOL_SOCKET, SO_ACCEPTCONN } = platform as Record<string, number>;
 
 const OPEN = 0;
 const CLOSED = 1;
@@ -149,5 +153,45 @@ export class SocketHandle {
     if (binding.inWorker) binding.own(this.#fd, 0);
     this.#state = state;
     this.#fd = -1;
+  }
+}
+
+/** What Socket.fromFd() learns of a descriptor from the kernel. @internal */
+export interface Described {
+  family: AddressFamily;
+  type: SocketType;
+  protocol: number;
+  bound: boolean;
+  listening: boolean;
+}
+
+/**
+ * The family, type and protocol (.NET values) of an open IPv4 or IPv6
+ * socket, and whether it is bound and listening. Anything else is refused,
+ * and the descriptor left open. @internal
+ */
+export function describeDescriptor(fd: number): Described {
+  let family: number, type: number, protocol: number;
+  try {
+    [family, type, protocol] = binding.describe(fd);
+  } catch (err) {
+    fromNative(err, { hint: `fd ${fd} is not an open socket` });
+  }
+  const addressFamily =
+    family === AF_INET6 ? AddressFamily.InterNetworkV6 : family === AF_INET ? AddressFamily.InterNetwork : undefined;
+  if (addressFamily === undefined) {
+    throw refused('EAFNOSUPPORT', 'getsockopt', { hint: `fd ${fd} is not an IPv4 or IPv6 socket; it was left open` });
+  }
+  const socketType =
+    type === SOCK_STREAM ? SocketType.Stream : type === SOCK_DGRAM ? SocketType.Dgram : type === SOCK_RAW ? SocketType.Raw : undefined;
+  if (socketType === undefined) {
+    throw refused('ESOCKTNOSUPPORT', 'getsockopt', { hint: `fd ${fd} is not a stream, datagram or raw socket; it was left open` });
+  }
+  try {
+    const bound = binding.localPort(fd) !== 0;
+    const listening = socketType === SocketType.Stream && binding.getsockoptInt(fd, SOL_SOCKET, SO_ACCEPTCONN) !== 0;
+    return { family: addressFamily, type: socketType, protocol, bound, listening };
+  } catch (err) {
+    fromNative(err);
   }
 }

@@ -11,7 +11,7 @@ import { checkRuntime, type Feature, featureUnavailable, runtimeLabel } from './
 import { platform } from './options';
 import { validateInt32, validateObject } from './validate';
 
-const { IPPROTO_IPV6, IPV6_V6ONLY, SOL_SOCKET, UV_UDP_REUSE, AF_INET, AF_INET6 } = platform as Record<
+const { IPPROTO_IPV6, IPV6_V6ONLY, SOL_SOCKET, SO_REUSEADDR, UV_UDP_REUSE, AF_INET, AF_INET6 } = platform as Record<
   string,
   number
 >;
@@ -140,6 +140,59 @@ export function dgramOptions(options: unknown): Readonly<ToDgramOptions> {
  */
 export function checkPlatform(feature: Exclude<Feature, 'eventLoop'>): void {
   checkRuntime(feature);
+}
+
+/** Binds a socket bind() was not called on to the wildcard, `[::]:0` or `0.0.0.0:0`. @internal */
+export function bindWildcard(fd: number, ipv6: boolean): void {
+  const address = ipv6 ? '::' : '0.0.0.0';
+  try {
+    binding.bind(fd, 0, address);
+  } catch (err) {
+    fromNative(err, { address, port: 0 });
+  }
+}
+
+/**
+ * Gets a stream socket ready for serverFromFd(): an unbound one is bound to
+ * the wildcard with SO_REUSEADDR, as Node binds its own listeners on Unix
+ * (put back if the bind fails; `reuseUntouched`: it is known to be 0), and
+ * one not yet listening listens with `backlog`, so that their errors are
+ * thrown here, synchronously. `state` records each step that succeeded. @internal
+ */
+export function listenForServer(
+  fd: number,
+  ipv6: boolean,
+  state: { bound: boolean; listening: boolean; reuseUntouched: boolean },
+  backlog: number,
+): void {
+  if (!state.bound) {
+    let before: number;
+    try {
+      before = state.reuseUntouched ? 0 : binding.getsockoptInt(fd, SOL_SOCKET, SO_REUSEADDR);
+      binding.setsockoptInt(fd, SOL_SOCKET, SO_REUSEADDR, 1);
+    } catch (err) {
+      fromNative(err);
+    }
+    try {
+      bindWildcard(fd, ipv6);
+    } catch (err) {
+      try {
+        binding.setsockoptInt(fd, SOL_SOCKET, SO_REUSEADDR, before);
+      } catch {
+        // the bind error is the one to report
+      }
+      throw err;
+    }
+    state.bound = true;
+  }
+  if (!state.listening) {
+    try {
+      binding.listen(fd, backlog);
+    } catch (err) {
+      fromNative(err);
+    }
+    state.listening = true;
+  }
 }
 
 /** A listening net.Server that owns `fd`, which is bound and listening with `backlog`. @internal */

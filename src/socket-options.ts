@@ -226,6 +226,34 @@ export function setOption(fd: number, level: number, name: number, value: unknow
   setInt(fd, option[0], option[1], intValue(value));
 }
 
+/** Whether an IPv6 socket carries IPv4 too: `IPV6_V6ONLY` == 0 (.NET `DualMode`), read from the kernel. @internal */
+export function readDualMode(fd: number): boolean {
+  return getInt(fd, IPPROTO_IPV6, P.IPV6_V6ONLY!) === 0;
+}
+
+/** Writes `IPV6_V6ONLY = on ? 0 : 1` (.NET `DualMode = on`); throws the addon's error as it is, for the caller's hint. @internal */
+export function writeDualMode(fd: number, on: boolean): void {
+  binding.setsockoptInt(fd, IPPROTO_IPV6, P.IPV6_V6ONLY!, on ? 0 : 1);
+}
+
+const never = (): boolean => false;
+
+/**
+ * Sets an int option .NET sets at the socket's own level (IPv6 for an IPv6
+ * socket) and, on a socket in dual mode, its IPv4 twin too, so that the
+ * socket's IPv4 traffic obeys it (beyond .NET, API.md §9). @internal
+ */
+export function setBothHalves(fd: number, ipv6: boolean, name: number, value: number | boolean): void {
+  if (!ipv6) return setOption(fd, Level.IP, name, value, never);
+  setOption(fd, Level.IPv6, name, value, never);
+  if (readDualMode(fd)) setOption(fd, Level.IP, name, value, never);
+}
+
+/** Sets an int option by .NET level and name where bind state does not matter. @internal */
+export function setPlainOption(fd: number, level: number, name: number, value: number | boolean): void {
+  setOption(fd, level, name, value, never);
+}
+
 /** The error of a change refused once the socket is bound (.NET `net_sockets_mustnotbebound`). @internal */
 export function alreadyBound(): Error & { code: string } {
   return Object.assign(new Error('The socket must not be bound or connected.'), { code: 'ERR_SOCKET_ALREADY_BOUND' });

@@ -18,14 +18,16 @@ import {
   connectFd,
   connectOptions,
   dgramFromFd,
+  bindWildcard,
   dgramOptions,
+  listenForServer,
   serverFromFd,
   serverOptions,
   type ConnectOptions,
   type ToDgramOptions,
   type ToServerOptions,
 } from './handoff';
-import { SocketHandle } from './handle';
+import { describeDescriptor, SocketHandle, type Described } from './handle';
 import { checkRuntime, featureUnavailable } from './runtime';
 import { binding, release, type EndPoint } from './native';
 import type dgram = require('node:dgram');
@@ -38,7 +40,11 @@ import {
   readLinger,
   setDontFragment,
   setLinger,
+  readDualMode,
+  setBothHalves,
   setOption,
+  setPlainOption,
+  writeDualMode,
   type IPv6MulticastOption,
   type LingerOption,
   type MulticastOption,
@@ -61,11 +67,7 @@ const {
   SOCK_STREAM,
   SOCK_DGRAM,
   SOCK_RAW,
-  IPPROTO_IPV6,
-  IPV6_V6ONLY,
   SOL_SOCKET,
-  SO_ACCEPTCONN,
-  SO_REUSEADDR,
   UV_UDP_REUSE,
 } = platform as Record<string, number>;
 
@@ -89,13 +91,8 @@ const MAX_OPTION_BYTES = 65536;
 // module can adopt a descriptor.
 const kAdopt = Symbol('dualmode.adopt');
 
-interface Adopted {
+interface Adopted extends Described {
   fd: number;
-  family: AddressFamily;
-  type: SocketType;
-  protocol: number;
-  bound: boolean;
-  listening: boolean;
 }
 
 let supportsIPv4: boolean | undefined;
@@ -208,7 +205,7 @@ export class Socket implements Disposable {
     // descriptor is closed before the error is thrown.
     if (this.#family === AddressFamily.InterNetworkV6 && (dual || this.#type !== SocketType.Raw)) {
       try {
-        binding.setsockoptInt(fd, IPPROTO_IPV6, IPV6_V6ONLY, dual ? 0 : 1);
+        writeDualMode(fd, dual);
       } catch (err) {
         release(fd); // the setsockopt error is the one to report
         fromNative(err);
@@ -232,34 +229,10 @@ export class Socket implements Disposable {
    */
   static fromFd(fd: number): Socket {
     validateInt32(fd, 'fd', 0);
-    let family: number, type: number, protocol: number;
-    try {
-      [family, type, protocol] = binding.describe(fd);
-    } catch (err) {
-      fromNative(err, { hint: `fd ${fd} is not an open socket` });
-    }
-    const addressFamily =
-      family === AF_INET6 ? AddressFamily.InterNetworkV6 : family === AF_INET ? AddressFamily.InterNetwork : undefined;
-    if (addressFamily === undefined) {
-      throw refused('EAFNOSUPPORT', 'getsockopt', { hint: `fd ${fd} is not an IPv4 or IPv6 socket; it was left open` });
-    }
-    const socketType =
-      type === SOCK_STREAM ? SocketType.Stream : type === SOCK_DGRAM ? SocketType.Dgram : type === SOCK_RAW ? SocketType.Raw : undefined;
-    if (socketType === undefined) {
-      throw refused('ESOCKTNOSUPPORT', 'getsockopt', {
-        hint: `fd ${fd} is not a stream, datagram or raw socket; it was left open`,
-      });
-    }
-    let bound: boolean, listening: boolean;
-    try {
-      bound = binding.localPort(fd) !== 0;
-      listening = socketType === SocketType.Stream && binding.getsockoptInt(fd, SOL_SOCKET, SO_ACCEPTCONN) !== 0;
-    } catch (err) {
-      fromNative(err);
-    }
-    const adopted: Adopted = { fd, family: addressFamily, type: socketType, protocol, bound, listening };
+    const adopted: Adopted = { fd, ...describeDescriptor(fd) };
     return Reflect.construct(Socket, [kAdopt, adopted]) as Socket;
   }
+
 
   /**
    * Whether this OS can create IPv4 sockets (.NET `Socket.OSSupportsIPv4`).
@@ -332,12 +305,7 @@ export class Socket implements Disposable {
   get dualMode(): boolean {
     // Socket.cs DualMode: the family is checked before anything else.
     if (this.#family !== AddressFamily.InterNetworkV6) return false;
-    const fd = this.#open();
-    try {
-      return binding.getsockoptInt(fd, IPPROTO_IPV6, IPV6_V6ONLY) === 0;
-    } catch (err) {
-      fromNative(err);
-    }
+    return readDualMode(this.#open());
   }
 
   /** Sets `IPV6_V6ONLY = value ? 0 : 1`, before `bind`; see the getter. */
@@ -346,7 +314,7 @@ export class Socket implements Disposable {
     const fd = this.#open();
     validateBoolean(value, 'dualMode');
     try {
-      binding.setsockoptInt(fd, IPPROTO_IPV6, IPV6_V6ONLY, value ? 0 : 1);
+      writeDualMode(fd, value);
     } catch (err) {
       fromNative(err, {
         hint:
@@ -512,7 +480,7 @@ export class Socket implements Disposable {
   set ttl(value: number) {
     const fd = this.#open();
     validateInteger(value, 'ttl', 0, 255);
-    this.#setBoth(fd, SocketOptionName.IpTimeToLive, value);
+    setBothHalves(fd, this.#ipv6, SocketOptionName.IpTimeToLive, value);
   }
 
   /** Whether Nagle's algorithm is off (`TCP_NODELAY`, .NET `Socket.NoDelay`); a non-TCP socket gets the kernel's error. */
@@ -524,7 +492,7 @@ export class Socket implements Disposable {
   /** Sets `TCP_NODELAY`; see the getter. */
   set noDelay(value: boolean) {
     const fd = this.#open();
-    setOption(fd, Level.Tcp, SocketOptionName.NoDelay, validateBoolean(value, 'noDelay'), this.#never);
+    setPlainOption(fd, Level.Tcp, SocketOptionName.NoDelay, validateBoolean(value, 'noDelay'));
   }
 
   /**
@@ -566,7 +534,7 @@ export class Socket implements Disposable {
   /** Sets multicast loopback; see the getter. */
   set multicastLoopback(value: boolean) {
     const fd = this.#open();
-    this.#setBoth(fd, SocketOptionName.MulticastLoopback, validateBoolean(value, 'multicastLoopback'));
+    setBothHalves(fd, this.#ipv6, SocketOptionName.MulticastLoopback, validateBoolean(value, 'multicastLoopback'));
   }
 
   /** Whether broadcast datagrams may be sent (`SO_BROADCAST`, .NET `Socket.EnableBroadcast`); `false` for a stream socket, as .NET. */
@@ -579,7 +547,7 @@ export class Socket implements Disposable {
   /** Sets `SO_BROADCAST`; see the getter. */
   set enableBroadcast(value: boolean) {
     const fd = this.#open();
-    setOption(fd, Level.Socket, SocketOptionName.Broadcast, validateBoolean(value, 'enableBroadcast'), this.#never);
+    setPlainOption(fd, Level.Socket, SocketOptionName.Broadcast, validateBoolean(value, 'enableBroadcast'));
   }
 
   /**
@@ -611,7 +579,7 @@ export class Socket implements Disposable {
   /** Sets `SO_RCVBUF`; see the getter. */
   set receiveBufferSize(value: number) {
     const fd = this.#open();
-    setOption(fd, Level.Socket, SocketOptionName.ReceiveBuffer, validateInt32(value, 'receiveBufferSize', 0), this.#never);
+    setPlainOption(fd, Level.Socket, SocketOptionName.ReceiveBuffer, validateInt32(value, 'receiveBufferSize', 0));
   }
 
   /** The send buffer size in bytes (`SO_SNDBUF`, .NET `Socket.SendBufferSize`); Linux reports twice what was set. @throws RangeError below 0. */
@@ -623,7 +591,7 @@ export class Socket implements Disposable {
   /** Sets `SO_SNDBUF`; see the getter. */
   set sendBufferSize(value: number) {
     const fd = this.#open();
-    setOption(fd, Level.Socket, SocketOptionName.SendBuffer, validateInt32(value, 'sendBufferSize', 0), this.#never);
+    setPlainOption(fd, Level.Socket, SocketOptionName.SendBuffer, validateInt32(value, 'sendBufferSize', 0));
   }
 
   /**
@@ -646,29 +614,9 @@ export class Socket implements Disposable {
     return this.#family === AddressFamily.InterNetworkV6;
   }
 
-  // ExclusiveAddressUse's "once bound" check, for setters that have none.
-  #never = (): boolean => false;
-
-  // An int option .NET sets at the socket's own level (IPv6 for an IPv6
-  // socket); on a socket in dual mode its IPv4 twin too.
-  #setBoth(fd: number, name: number, value: number | boolean): void {
-    if (!this.#ipv6) return setOption(fd, Level.IP, name, value, this.#never);
-    setOption(fd, Level.IPv6, name, value, this.#never);
-    if (this.#kernelDual(fd)) setOption(fd, Level.IP, name, value, this.#never);
-  }
-
-  // IPV6_V6ONLY == 0, read from the kernel (an IPv6 socket's).
-  #kernelDual(fd: number): boolean {
-    try {
-      return binding.getsockoptInt(fd, IPPROTO_IPV6, IPV6_V6ONLY) === 0;
-    } catch (err) {
-      fromNative(err);
-    }
-  }
-
   // Socket.cs DontFragment (.NET 9): IPv4, or IPv6 in dual mode.
   #ipv4Reachable(fd: number): void {
-    if (this.#ipv6 && !this.#kernelDual(fd)) throw new NotSupportedError('This protocol version is not supported: dontFragment needs an IPv4 socket or dualMode = true.');
+    if (this.#ipv6 && !readDualMode(fd)) throw new NotSupportedError('This protocol version is not supported: dontFragment needs an IPv4 socket or dualMode = true.');
   }
 
   #isBound(fd: number): boolean {
@@ -790,7 +738,7 @@ export class Socket implements Disposable {
     if (!io.packetInformation) {
       // Socket.cs SetReceivingPacketInformation, once per socket.
       try {
-        io.switchOnPacketInformation(ipv6 && this.#kernelDual(fd));
+        io.switchOnPacketInformation(ipv6 && readDualMode(fd));
       } catch (err) {
         if ((err as { code?: unknown }).code === 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM') throw err;
         return Promise.reject(asSocketError(err));
@@ -861,33 +809,13 @@ export class Socket implements Disposable {
     checkPlatform('toServer');
     this.#checkType(SocketType.Stream, 'toServer()');
     const opts = serverOptions(options);
-    if (!this.#bound) {
-      // SO_REUSEADDR before the bind, as Node binds its own listeners on Unix.
-      let before: number;
-      try {
-        before = this.#optionsUntouched ? 0 : binding.getsockoptInt(fd, SOL_SOCKET, SO_REUSEADDR);
-        binding.setsockoptInt(fd, SOL_SOCKET, SO_REUSEADDR, 1);
-      } catch (err) {
-        fromNative(err);
-      }
-      try {
-        this.#bindWildcard(fd);
-      } catch (err) {
-        try {
-          binding.setsockoptInt(fd, SOL_SOCKET, SO_REUSEADDR, before);
-        } catch {
-          // the bind error is the one to report
-        }
-        throw err;
-      }
-    }
-    if (!this.#listening) {
-      try {
-        binding.listen(fd, this.#backlog);
-      } catch (err) {
-        fromNative(err);
-      }
-      this.#listening = true;
+    const state = { bound: this.#bound, listening: this.#listening, reuseUntouched: this.#optionsUntouched };
+    try {
+      listenForServer(fd, this.#ipv6, state, this.#backlog);
+    } finally {
+      // A listen that failed after the bind leaves the socket bound: a retry only listens.
+      this.#bound = state.bound;
+      this.#listening = state.listening;
     }
     return this.#handOff(() => serverFromFd(fd, this.#backlog, opts), 'a net.Server (toServer())');
   }
@@ -948,7 +876,8 @@ export class Socket implements Disposable {
     this.#checkType(SocketType.Dgram, 'toDgram()');
     const opts = dgramOptions(options);
     const ipv6 = this.#family === AddressFamily.InterNetworkV6;
-    if (!this.#bound && !this.#isBound(fd)) this.#bindWildcard(fd);
+    if (!this.#bound && !this.#isBound(fd)) bindWildcard(fd, this.#ipv6);
+    this.#bound = true;
     let reuse: number;
     try {
       reuse = this.#optionsUntouched ? 0 : binding.getsockoptInt(fd, SOL_SOCKET, UV_UDP_REUSE);
@@ -989,16 +918,7 @@ export class Socket implements Disposable {
     return this.#handle.runHandOff(adopt, owner);
   }
 
-  // The hand-offs' bind of a socket bind() was not called on: [::]:0 or 0.0.0.0:0.
-  #bindWildcard(fd: number): void {
-    const address = this.#family === AddressFamily.InterNetworkV6 ? '::' : '0.0.0.0';
-    try {
-      binding.bind(fd, 0, address);
-    } catch (err) {
-      fromNative(err, { address, port: 0 });
-    }
-    this.#bound = true;
-  }
+
 
   // Datagram I/O needs a datagram socket, and an event loop the addon can watch.
   #checkDatagramIO(method: string): void {
@@ -1050,6 +970,6 @@ export class Socket implements Disposable {
 
   // Socket.cs Serialize: see address.ts targetAddress.
   #target(fd: number, address: unknown, name: string, syscall: string, port: number): string {
-    return targetAddress(this.#ipv6, () => this.#kernelDual(fd), address, name, syscall, port);
+    return targetAddress(this.#ipv6, () => readDualMode(fd), address, name, syscall, port);
   }
 }
