@@ -832,6 +832,7 @@ export class Socket implements Disposable {
    * @param options - those of `net.connect()` that apply to an existing socket.
    * @throws SocketError `EAFNOSUPPORT` for an address of the wrong family.
    * @throws Error `ERR_SOCKET_BAD_TYPE` on a datagram or raw socket (the Socket stays open).
+   * @throws Error `ERR_FEATURE_UNAVAILABLE_ON_PLATFORM` on Windows, Bun and Deno, whose net.Socket would not use the descriptor.
    * @example
    * const client = new Socket(SocketType.Stream, ProtocolType.Tcp).connect({ address: '127.0.0.1', port: 8080 });
    * client.on('connect', () => client.remoteAddress); // '::ffff:127.0.0.1'
@@ -866,6 +867,7 @@ export class Socket implements Disposable {
    *
    * @param options - those of `dgram.createSocket()` that apply to a bound socket.
    * @throws Error `ERR_SOCKET_BAD_TYPE` on a stream or raw socket (the Socket stays open).
+   * @throws Error `ERR_FEATURE_UNAVAILABLE_ON_PLATFORM` on Windows, Bun and Deno, whose dgram cannot take the descriptor as it is.
    * @example
    * const udp = new Socket(SocketType.Dgram, ProtocolType.Udp).toDgram();
    * udp.on('message', (msg, rinfo) => udp.send(msg, rinfo.port, rinfo.address));
