@@ -173,7 +173,7 @@ function setMembership(fd: number, ipv6: boolean, join: boolean, value: unknown)
   try {
     binding.membership(fd, join ? 1 : 0, group as string, local, index);
   } catch (err) {
-    fromNative(err);
+    fromNative(err, { address: group as string });
   }
 }
 
@@ -244,9 +244,17 @@ const never = (): boolean => false;
  * socket's IPv4 traffic obeys it (beyond .NET, API.md §9). @internal
  */
 export function setBothHalves(fd: number, ipv6: boolean, name: number, value: number | boolean): void {
-  if (!ipv6) return setOption(fd, Level.IP, name, value, never);
-  setOption(fd, Level.IPv6, name, value, never);
-  if (readDualMode(fd)) setOption(fd, Level.IP, name, value, never);
+  if (!ipv6 || !readDualMode(fd)) return setOption(fd, ipv6 ? Level.IPv6 : Level.IP, name, value, never);
+  // Both or neither: the IPv4 twin is the stricter (IP_TTL refuses 0), so it
+  // goes first, and is put back if the IPv6 option then fails.
+  const before = getOption(fd, Level.IP, name);
+  setOption(fd, Level.IP, name, value, never);
+  try {
+    setOption(fd, Level.IPv6, name, value, never);
+  } catch (err) {
+    setOption(fd, Level.IP, name, before, never);
+    throw err;
+  }
 }
 
 /** Sets an int option by .NET level and name where bind state does not matter. @internal */

@@ -616,7 +616,7 @@ export class Socket implements Disposable {
 
   // Socket.cs DontFragment (.NET 9): IPv4, or IPv6 in dual mode.
   #ipv4Reachable(fd: number): void {
-    if (this.#ipv6 && !readDualMode(fd)) throw new NotSupportedError('This protocol version is not supported: dontFragment needs an IPv4 socket or dualMode = true.');
+    if (this.#ipv6 && !readDualMode(fd)) throw new NotSupportedError();
   }
 
   #isBound(fd: number): boolean {

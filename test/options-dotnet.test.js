@@ -59,6 +59,14 @@ describe('the option table, as .NET\'s TryGetPlatformSocketOption', () => {
     assert.equal(raw(socket, P.SOL_SOCKET, P.SO_REUSEPORT), 0);
   });
 
+  test('(Socket, ReuseAddress) reads SO_REUSEPORT alone: SO_REUSEADDR set raw still reads 0', (t) => {
+    const socket = udp(t);
+    socket.setRawSocketOption(P.SOL_SOCKET, P.SO_REUSEADDR, new Uint8Array(new Int32Array([1]).buffer));
+    assert.equal(socket.getSocketOption(Level.Socket, Name.ReuseAddress), 0);
+    socket.setRawSocketOption(P.SOL_SOCKET, P.SO_REUSEPORT, new Uint8Array(new Int32Array([5]).buffer));
+    assert.equal(socket.getSocketOption(Level.Socket, Name.ReuseAddress), 1);
+  });
+
   test('(Socket, ExclusiveAddressUse) is the inverse of ReuseAddress, 0/1 only, and refused once bound', (t) => {
     const socket = udp(t);
     const get = () => socket.getSocketOption(Level.Socket, Name.ExclusiveAddressUse);
@@ -95,9 +103,11 @@ describe('the option table, as .NET\'s TryGetPlatformSocketOption', () => {
     assert.equal(get(), 0);
   });
 
-  test('(Socket, Type) reads .NET\'s SocketType', (t) => {
+  test('(Socket, Type) reads .NET\'s SocketType, and is read-only', (t) => {
     assert.equal(udp(t).getSocketOption(Level.Socket, Name.Type), SocketType.Dgram);
-    assert.equal(tcp(t).getSocketOption(Level.Socket, Name.Type), SocketType.Stream);
+    const socket = tcp(t);
+    assert.equal(socket.getSocketOption(Level.Socket, Name.Type), SocketType.Stream);
+    assert.throws(() => socket.setSocketOption(Level.Socket, Name.Type, SocketType.Stream), socketError('ENOPROTOOPT', 'setsockopt'));
   });
 
   test('(Socket, Linger) takes and returns { enabled, lingerTime }', (t) => {
@@ -230,7 +240,7 @@ describe('typed properties, with .NET\'s rules by family', () => {
       assert.equal(raw(v4, P.IPPROTO_IP, P.IP_MTU_DISCOVER), P.IP_PMTUDISC_DO),
     );
     const v6only = udp(t, V6);
-    assert.throws(() => v6only.dontFragment, NotSupportedError);
+    assert.throws(() => v6only.dontFragment, { name: 'NotSupportedError', code: 'ERR_NOT_SUPPORTED', message: 'This protocol version is not supported.' });
     assert.throws(() => (v6only.dontFragment = true), (err) => err instanceof NotSupportedError && err.code === 'ERR_NOT_SUPPORTED');
     assert.equal(raw(v6only, P.IPPROTO_IP, P.IP_MTU_DISCOVER), raw(udp(t, V6), P.IPPROTO_IP, P.IP_MTU_DISCOVER), 'nothing changed');
   });
@@ -324,6 +334,13 @@ describe('object values: memberships', () => {
     }
   });
 
+  test('dropping a group never joined is the kernel\'s EADDRNOTAVAIL, naming the group', (t) => {
+    assert.throws(
+      () => udp(t).setSocketOption(Level.IP, Name.DropMembership, { group: '239.1.2.3', localAddress: '127.0.0.1' }),
+      socketError('EADDRNOTAVAIL', 'setsockopt', { address: '239.1.2.3' }),
+    );
+  });
+
   test('a group the kernel refuses is its error: an IPv4 membership on an IPv6 TCP socket is EPROTO', (t) => {
     assert.throws(() => tcp(t).setSocketOption(Level.IP, Name.AddMembership, { group: '239.1.2.3' }), socketError('EPROTO', 'setsockopt'));
   });
@@ -356,6 +373,13 @@ describe('both halves of a dual-mode socket (beyond .NET)', () => {
     socket.setSocketOption(Level.IPv6, Name.IpTimeToLive, 5);
     assert.equal(raw(socket, P.IPPROTO_IPV6, P.IPV6_UNICAST_HOPS), 5);
     assert.equal(raw(socket, P.IPPROTO_IP, P.IP_TTL), 64);
+  });
+
+  test('a value one half refuses changes neither: ttl 0 on a dual-mode socket (IP_TTL refuses 0)', (t) => {
+    const socket = udp(t);
+    socket.ttl = 40;
+    assert.throws(() => (socket.ttl = 0), socketError('EINVAL', 'setsockopt'));
+    assert.deepEqual([raw(socket, P.IPPROTO_IPV6, P.IPV6_UNICAST_HOPS), raw(socket, P.IPPROTO_IP, P.IP_TTL)], [40, 40]);
   });
 
   test('on a dual-mode socket ttl, dontFragment and multicastLoopback set both the IPv6 option and its IPv4 twin', (t) => {
