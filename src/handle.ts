@@ -63,6 +63,7 @@ export class SocketHandle {
   #owner = '';
   #held: Held | undefined;
   #io: DatagramIO | undefined;
+  #didIO = false;
 
   /** Takes ownership of `fd`, an open socket. */
   constructor(fd: number) {
@@ -91,9 +92,16 @@ export class SocketHandle {
     throw this.#state === CLOSED ? socketClosed() : socketDetached(this.#owner);
   }
 
+  /** Whether datagram I/O ever ran on the descriptor (a send may have bound it implicitly). */
+  get didIO(): boolean {
+    return this.#didIO;
+  }
+
   /** The datagram I/O of this descriptor, made on first use. `ipv6`: the socket's family. */
   io(ipv6: boolean): DatagramIO {
-    return (this.#io ??= new DatagramIO(this.fdOrThrow(), ipv6, (watcher) => {
+    if (this.#io !== undefined) return this.#io;
+    this.#didIO = true;
+    return (this.#io = new DatagramIO(this.fdOrThrow(), ipv6, (watcher) => {
       if (this.#held !== undefined) this.#held.watcher = watcher;
     }));
   }

@@ -90,8 +90,14 @@ const wrapped: Record<string, unknown> = {
   // reliable about it (Deno's main thread does not run libuv's default loop).
   inWorker: !isMainThread,
 };
+// The calls of the hot paths go straight to the addon: every caller turns
+// their errors into a SocketError itself (fromNative / asSocketError, from
+// errno and syscall), and recvmsg/sendmsg return -errno. A wrapper would cost
+// a call and an arguments array per system call.
+const direct = new Set(['socket', 'close', 'bind', 'localPort', 'getsockoptInt', 'setsockoptInt', 'recvmsg', 'sendmsg']);
 for (const [name, value] of Object.entries(raw)) {
-  if (typeof value === 'function') wrapped[name] = wrap(value as (...args: unknown[]) => unknown);
+  if (typeof value !== 'function') continue;
+  wrapped[name] = direct.has(name) ? value : wrap(value as (...args: unknown[]) => unknown);
 }
 
 /** @internal */

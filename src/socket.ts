@@ -878,7 +878,8 @@ export class Socket implements Disposable {
     this.#checkType(SocketType.Dgram, 'toDgram()');
     const opts = dgramOptions(options);
     const ipv6 = this.#family === AddressFamily.InterNetworkV6;
-    if (!this.#bound && !this.#isBound(fd)) bindWildcard(fd, this.#ipv6);
+    // Only a Socket that sent may have been bound by the kernel: ask it then.
+    if (!this.#bound && !(this.#handle.didIO && this.#isBound(fd))) bindWildcard(fd, this.#ipv6);
     this.#bound = true;
     let reuse: number;
     try {
