@@ -18,6 +18,7 @@ const READABLE = 1;
 const WRITABLE = 2;
 
 const EAGAIN = errnoOf('EAGAIN');
+const resolved = Promise.resolve();
 const ECANCELED = errnoOf('ECANCELED');
 
 /** The local address and interface a datagram arrived on (.NET `IPPacketInformation`). */
@@ -128,7 +129,7 @@ export class DatagramIO {
   readonly #onWatcher: (watcher: object | undefined) => void;
   #watcher: object | undefined;
   #events = 0;
-  #stopping = false;
+  #updateDeferred = false;
   #receives = new Queue<Receive>();
   #sends = new Queue<Send>();
   // What recvmsg fills in: [flags, remote address, remote port, local address, interface].
@@ -274,20 +275,22 @@ export class DatagramIO {
 
   // The watcher is told what to wait for once the callbacks that the served
   // calls resumed have had their turn: a server that receives again at once
-  // keeps the watcher running instead of stopping and restarting it.
+  // keeps the watcher running instead of stopping and restarting it. A
+  // promise reaction, not queueMicrotask, which makes an AsyncResource per
+  // call (handle.ts registers Sockets the same way).
   #scheduleUpdate(): void {
-    if (this.#stopping) return;
-    this.#stopping = true;
-    queueMicrotask(this.#deferredUpdate);
+    if (this.#updateDeferred) return;
+    this.#updateDeferred = true;
+    resolved.then(this.#deferredUpdate);
   }
 
   #deferredUpdate = (): void => {
-    this.#stopping = false;
+    this.#updateDeferred = false;
     this.#update();
   };
 
   #update(): void {
-    if (this.#stopping) return; // a deferred update is on its way
+    if (this.#updateDeferred) return; // a deferred update is on its way
     const events = (this.#receives.size > 0 ? READABLE : 0) | (this.#sends.size > 0 ? WRITABLE : 0);
     if (events === this.#events) return;
     if (this.#watcher === undefined) {

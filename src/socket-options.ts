@@ -61,9 +61,9 @@ function setInt(fd: number, level: number, name: number, value: number): void {
   }
 }
 
-function unmapped(level: unknown, name: unknown, syscall: string, what = 'integer'): never {
+function unmapped(level: unknown, name: unknown, syscall: string): never {
   throw refused('ENOPROTOOPT', syscall, {
-    hint: `SocketOptionLevel ${String(level)} / SocketOptionName ${String(name)} has no ${what} mapping on ${process.platform}; use the raw variants`,
+    hint: `SocketOptionLevel ${String(level)} / SocketOptionName ${String(name)} has no integer mapping on ${process.platform}; use the raw variants`,
   });
 }
 

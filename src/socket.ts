@@ -947,13 +947,7 @@ export class Socket implements Disposable {
   // this operation." A socket the kernel bound (by a send) counts as bound.
   #checkBound(fd: number, method: string): void {
     if (this.#bound) return;
-    let port: number;
-    try {
-      port = binding.localPort(fd);
-    } catch (err) {
-      fromNative(err);
-    }
-    if (port === 0) {
+    if (!this.#isBound(fd)) {
       throw Object.assign(new Error(`${method} needs a bound socket: call bind() first (or send first)`), {
         code: 'ERR_SOCKET_NOT_BOUND',
       });
