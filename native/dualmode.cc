@@ -147,6 +147,19 @@ bool ParseAddress(napi_env env, napi_value value, int32_t port, sockaddr_storage
   return ok;
 }
 
+// As ParseAddress, but '' stands for no address: `address` is zeroed
+// (ss_family 0) and the call succeeds.
+bool ParseOptionalAddress(napi_env env, napi_value value, sockaddr_storage* address) {
+  memset(address, 0, sizeof(*address));
+  size_t text_length = 0;
+  if (napi_get_value_string_utf8(env, value, nullptr, 0, &text_length) != napi_ok) {
+    ThrowTypeError(env, "ERR_INVALID_ARG_TYPE", "address must be of type string");
+    return false;
+  }
+  int length;
+  return text_length == 0 || ParseAddress(env, value, 0, address, &length);
+}
+
 int PortOf(const sockaddr_storage& address) {
   if (address.ss_family == AF_INET6) return ntohs(reinterpret_cast<const sockaddr_in6&>(address).sin6_port);
   if (address.ss_family == AF_INET) return ntohs(reinterpret_cast<const sockaddr_in&>(address).sin_port);
@@ -358,13 +371,7 @@ napi_value Membership(napi_env env, napi_callback_info info) {
   }
   sockaddr_storage group, local;
   int length;
-  memset(&local, 0, sizeof(local));
-  if (!ParseAddress(env, argv[2], 0, &group, &length)) return nullptr;
-  size_t local_length = 0;
-  if (napi_get_value_string_utf8(env, argv[3], nullptr, 0, &local_length) != napi_ok) {
-    return ThrowTypeError(env, "ERR_INVALID_ARG_TYPE", "address must be of type string");
-  }
-  if (local_length != 0 && !ParseAddress(env, argv[3], 0, &local, &length)) return nullptr;
+  if (!ParseAddress(env, argv[2], 0, &group, &length) || !ParseOptionalAddress(env, argv[3], &local)) return nullptr;
   int err = platform::SetMembership(fd, join != 0, group, local, interface_index);
   if (err != 0) return ThrowSystemError(env, err, "setsockopt");
   return nullptr;
@@ -471,16 +478,8 @@ napi_value SendMessage(napi_env env, napi_callback_info info) {
   int to_length;
   if (!ParseAddress(env, argv[3], port, &to, &to_length)) return nullptr;
   platform::PacketInfo source;
-  memset(&source, 0, sizeof(source));
   source.interface_index = interface_index;
-  size_t from_length = 0;
-  if (napi_get_value_string_utf8(env, argv[4], nullptr, 0, &from_length) != napi_ok) {
-    return ThrowTypeError(env, "ERR_INVALID_ARG_TYPE", "address must be of type string");
-  }
-  if (from_length != 0) {
-    int length;
-    if (!ParseAddress(env, argv[4], 0, &source.address, &length)) return nullptr;
-  }
+  if (!ParseOptionalAddress(env, argv[4], &source.address)) return nullptr;
   size_t sent = 0;
   int err = platform::SendMessage(fd, data, size, reinterpret_cast<const sockaddr*>(&to), to_length, source, &sent);
   return Int(env, err != 0 ? err : static_cast<int32_t>(sent));
