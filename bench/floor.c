@@ -82,8 +82,8 @@ static void run(const char* name, void (*op)(long), int rounds, double batch_ms,
     ns[r] = (now_ns() - t0) / n;
   }
   qsort(ns, rounds, sizeof(ns[0]), compare);
-  printf("\"%s\":{\"median\":%.1f,\"min\":%.1f,\"max\":%.1f,\"ops\":%ld}%s", name, ns[rounds / 2], ns[0],
-         ns[rounds - 1], n, last ? "" : ",");
+  printf("\"%s\":{\"median\":%.1f,\"min\":%.1f,\"max\":%.1f,\"ops\":%ld}%s", name, ns[rounds / 2],
+         ns[0], ns[rounds - 1], n, last ? "" : ",");
 }
 
 int main(int argc, char** argv) {

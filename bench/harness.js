@@ -65,7 +65,8 @@ async function interleave(variants, { rounds, batchMs, warmupMs = batchMs * 3 })
     const order = variants.map((_, i) => variants[(i + round) % variants.length]);
     const sequence = [...order, ...[...order].reverse()];
     const best = new Map(variants.map((v) => [v, Infinity]));
-    for (const variant of sequence) best.set(variant, Math.min(best.get(variant), await time(variant.run, sizes.get(variant))));
+    for (const variant of sequence)
+      best.set(variant, Math.min(best.get(variant), await time(variant.run, sizes.get(variant))));
     for (const variant of variants) result[variant.name].nsPerOp.push(best.get(variant) / sizes.get(variant));
   }
   return result;

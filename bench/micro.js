@@ -22,7 +22,9 @@ module.exports = async function micro({ bare, binding, koffi, dualmode, rounds, 
   const kLength = new Uint32Array([4]);
   const kOne = new Int32Array([0]);
   if (koffi) {
-    const libc = koffi.load(process.platform === 'linux' ? 'libc.so.6' : process.platform === 'darwin' ? 'libc.dylib' : 'libc.so');
+    const libc = koffi.load(
+      process.platform === 'linux' ? 'libc.so.6' : process.platform === 'darwin' ? 'libc.dylib' : 'libc.so',
+    );
     kGet = libc.func('int getsockopt(int, int, int, void *, void *)');
     kSet = libc.func('int setsockopt(int, int, int, void *, uint32_t)');
   }

@@ -53,8 +53,16 @@ function machine() {
   const cpus = os.cpus();
   let commit = null;
   try {
-    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'native'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'native'], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     if (dirty.trim()) commit += '+dirty';
   } catch {}
   return {
@@ -91,8 +99,12 @@ function targetText(target) {
 
 function judge(target, ratio) {
   if (!target) return { pass: null, straddles: false };
-  const inside = (r) => (target.min === undefined || r >= target.min) && (target.strict ? r < target.max : r <= target.max);
-  return { pass: inside(ratio.median), straddles: inside(ratio.min) !== inside(ratio.max) || inside(ratio.min) !== inside(ratio.median) };
+  const inside = (r) =>
+    (target.min === undefined || r >= target.min) && (target.strict ? r < target.max : r <= target.max);
+  return {
+    pass: inside(ratio.median),
+    straddles: inside(ratio.min) !== inside(ratio.max) || inside(ratio.min) !== inside(ratio.median),
+  };
 }
 
 function table(rows) {
@@ -113,7 +125,11 @@ function table(rows) {
   );
   const widths = header.map((h, i) => Math.max(h.length, ...lines.filter((l) => l.length > 1).map((l) => l[i].length)));
   const right = new Set([2, 3, 4, 5]);
-  const fmt = (cells) => cells.map((c, i) => (right.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+  const fmt = (cells) =>
+    cells
+      .map((c, i) => (right.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   const out = [fmt(header), widths.map((w) => '-'.repeat(w)).join('  ')];
   for (const line of lines) out.push(line.length === 1 ? `${line[0]}` : fmt(line));
   return out.join('\n');
@@ -184,17 +200,68 @@ async function main() {
     const { results } = await require('./micro')(context);
     Object.assign(raw, results);
     section('dualMode getter (IPV6_V6ONLY getsockopt, same fd)');
-    row('getter', results.getter, { figure: 'socket.dualMode', vs: 'bare N-API getsockopt', candidate: 'socket.dualMode', baseline: 'bare getsockoptInt', target: { max: 1.05 } });
-    if (koffi) row('getter', results.getter, { figure: 'socket.dualMode', vs: 'koffi → libc getsockopt', candidate: 'socket.dualMode', baseline: 'koffi getsockopt', target: { max: 1, strict: true } });
-    row('getter', results.getter, { figure: '  binding.getsockoptInt (no TS)', vs: 'bare N-API getsockopt', candidate: 'dualmode binding.getsockoptInt', baseline: 'bare getsockoptInt' });
-    row('getter', results.getter, { figure: '  socket.dualMode (TS layer)', vs: 'binding.getsockoptInt', candidate: 'socket.dualMode', baseline: 'dualmode binding.getsockoptInt' });
+    row('getter', results.getter, {
+      figure: 'socket.dualMode',
+      vs: 'bare N-API getsockopt',
+      candidate: 'socket.dualMode',
+      baseline: 'bare getsockoptInt',
+      target: { max: 1.05 },
+    });
+    if (koffi)
+      row('getter', results.getter, {
+        figure: 'socket.dualMode',
+        vs: 'koffi → libc getsockopt',
+        candidate: 'socket.dualMode',
+        baseline: 'koffi getsockopt',
+        target: { max: 1, strict: true },
+      });
+    row('getter', results.getter, {
+      figure: '  binding.getsockoptInt (no TS)',
+      vs: 'bare N-API getsockopt',
+      candidate: 'dualmode binding.getsockoptInt',
+      baseline: 'bare getsockoptInt',
+    });
+    row('getter', results.getter, {
+      figure: '  socket.dualMode (TS layer)',
+      vs: 'binding.getsockoptInt',
+      candidate: 'socket.dualMode',
+      baseline: 'dualmode binding.getsockoptInt',
+    });
     section('dualMode setter (IPV6_V6ONLY setsockopt, same fd)');
-    row('setter', results.setter, { figure: 'socket.dualMode = true', vs: 'bare N-API setsockopt', candidate: 'socket.dualMode = true', baseline: 'bare setsockoptInt', target: { max: 1.05 } });
-    row('setter', results.setter, { figure: '  binding.setsockoptInt (no TS)', vs: 'bare N-API setsockopt', candidate: 'dualmode binding.setsockoptInt', baseline: 'bare setsockoptInt' });
-    if (koffi) row('setter', results.setter, { figure: '  socket.dualMode = true', vs: 'koffi → libc setsockopt', candidate: 'socket.dualMode = true', baseline: 'koffi setsockopt' });
+    row('setter', results.setter, {
+      figure: 'socket.dualMode = true',
+      vs: 'bare N-API setsockopt',
+      candidate: 'socket.dualMode = true',
+      baseline: 'bare setsockoptInt',
+      target: { max: 1.05 },
+    });
+    row('setter', results.setter, {
+      figure: '  binding.setsockoptInt (no TS)',
+      vs: 'bare N-API setsockopt',
+      candidate: 'dualmode binding.setsockoptInt',
+      baseline: 'bare setsockoptInt',
+    });
+    if (koffi)
+      row('setter', results.setter, {
+        figure: '  socket.dualMode = true',
+        vs: 'koffi → libc setsockopt',
+        candidate: 'socket.dualMode = true',
+        baseline: 'koffi setsockopt',
+      });
     section('create + set + bind [::]:0 + close (TCP)');
-    row('cycle', results.cycle, { figure: 'new Socket(v6); dualMode=true; bind; close', vs: 'bare N-API, same 5 syscalls', candidate: 'dualmode new Socket(v6) + dualMode=true + bind + close', baseline: 'bare socket + setsockopt(1) + setsockopt(0) + bind6 + close', target: { max: 1.15 } });
-    row('cycle', results.cycle, { figure: '  new Socket(Stream, Tcp); bind; close', vs: 'bare N-API, same 4 syscalls', candidate: 'dualmode new Socket(Stream, Tcp) + bind + close', baseline: 'bare socket + setsockopt(0) + bind6 + close' });
+    row('cycle', results.cycle, {
+      figure: 'new Socket(v6); dualMode=true; bind; close',
+      vs: 'bare N-API, same 5 syscalls',
+      candidate: 'dualmode new Socket(v6) + dualMode=true + bind + close',
+      baseline: 'bare socket + setsockopt(1) + setsockopt(0) + bind6 + close',
+      target: { max: 1.15 },
+    });
+    row('cycle', results.cycle, {
+      figure: '  new Socket(Stream, Tcp); bind; close',
+      vs: 'bare N-API, same 4 syscalls',
+      candidate: 'dualmode new Socket(Stream, Tcp) + bind + close',
+      baseline: 'bare socket + setsockopt(0) + bind6 + close',
+    });
   }
 
   if (wanted('tcp') || wanted('udp')) {
@@ -205,19 +272,62 @@ async function main() {
     const Tcore = 'net.createServer().listen({ host: "::", port: 0 }) + close';
     const Tfd = 'bare socket/setsockopt/bind6/listen + server.listen({ fd }) + close';
     section('TCP: new Socket → bind [::]:0 → toServer() → close');
-    row('tcp', results.tcp, { figure: 'toServer() cycle', vs: "net.createServer().listen('::')", candidate: T, baseline: Tcore, target: { max: 1.25 } });
-    row('tcp', results.tcp, { figure: 'toServer() cycle', vs: 'bare fd → server.listen({fd})', candidate: T, baseline: Tfd, target: { max: 1.1 } });
-    row('tcp', results.tcp, { figure: '  bare fd → server.listen({fd})', vs: "net.createServer().listen('::')", candidate: Tfd, baseline: Tcore });
+    row('tcp', results.tcp, {
+      figure: 'toServer() cycle',
+      vs: "net.createServer().listen('::')",
+      candidate: T,
+      baseline: Tcore,
+      target: { max: 1.25 },
+    });
+    row('tcp', results.tcp, {
+      figure: 'toServer() cycle',
+      vs: 'bare fd → server.listen({fd})',
+      candidate: T,
+      baseline: Tfd,
+      target: { max: 1.1 },
+    });
+    row('tcp', results.tcp, {
+      figure: '  bare fd → server.listen({fd})',
+      vs: "net.createServer().listen('::')",
+      candidate: Tfd,
+      baseline: Tcore,
+    });
     const U = 'dualmode new Socket(Dgram) + toDgram() + close';
     const Ucore = "dgram.createSocket('udp6').bind(0, '::') + close";
     const Ufd = "bare socket/setsockopt/bind6 + createSocket('udp6').bind({ fd }) + close";
     section('UDP: new Socket(Dgram) → toDgram() → close');
-    row('udp', results.udp, { figure: 'toDgram() cycle', vs: "bare fd → udp6.bind({fd})", candidate: U, baseline: Ufd, target: { max: 1.15 } });
-    row('udp', results.udp, { figure: 'toDgram() cycle', vs: "dgram udp6.bind(0, '::')", candidate: U, baseline: Ucore });
-    row('udp', results.udp, { figure: '  bare fd → udp6.bind({fd}) (floor)', vs: "dgram udp6.bind(0, '::')", candidate: Ufd, baseline: Ucore });
+    row('udp', results.udp, {
+      figure: 'toDgram() cycle',
+      vs: 'bare fd → udp6.bind({fd})',
+      candidate: U,
+      baseline: Ufd,
+      target: { max: 1.15 },
+    });
+    row('udp', results.udp, {
+      figure: 'toDgram() cycle',
+      vs: "dgram udp6.bind(0, '::')",
+      candidate: U,
+      baseline: Ucore,
+    });
+    row('udp', results.udp, {
+      figure: '  bare fd → udp6.bind({fd}) (floor)',
+      vs: "dgram udp6.bind(0, '::')",
+      candidate: Ufd,
+      baseline: Ucore,
+    });
     const Ureuse = 'bare fd path + the SO_REUSEADDR restore';
-    row('udp', results.udp, { figure: '  bare fd + SO_REUSEADDR restore', vs: 'bare fd → udp6.bind({fd})', candidate: Ureuse, baseline: Ufd });
-    row('udp', results.udp, { figure: '  toDgram() cycle', vs: 'bare fd + SO_REUSEADDR restore', candidate: U, baseline: Ureuse });
+    row('udp', results.udp, {
+      figure: '  bare fd + SO_REUSEADDR restore',
+      vs: 'bare fd → udp6.bind({fd})',
+      candidate: Ureuse,
+      baseline: Ufd,
+    });
+    row('udp', results.udp, {
+      figure: '  toDgram() cycle',
+      vs: 'bare fd + SO_REUSEADDR restore',
+      candidate: U,
+      baseline: Ureuse,
+    });
   }
 
   if (wanted('echo')) {
@@ -225,7 +335,14 @@ async function main() {
     const results = await require('./echo')({ ...context, rounds: Math.max(7, rounds - 4) });
     raw.echo = results;
     section('echo: 32 connections × 64 B ping-pong on 127.0.0.1, clients in-process');
-    row('echo', results, { figure: 'toServer() server', vs: 'net.createServer().listen()', candidate: 'dualmode toServer() echo', baseline: 'net.createServer().listen() echo', key: 'perSecond', target: { min: 0.9, max: 1.1 } });
+    row('echo', results, {
+      figure: 'toServer() server',
+      vs: 'net.createServer().listen()',
+      candidate: 'dualmode toServer() echo',
+      baseline: 'net.createServer().listen() echo',
+      key: 'perSecond',
+      target: { min: 0.9, max: 1.1 },
+    });
   }
 
   if (wanted('udp-echo')) {
@@ -235,9 +352,28 @@ async function main() {
     const D = (k) => `dualmode receiveMessageFrom + sendTo({ from }), ${k} pending`;
     const N = "dgram udp6 'message' + send(rinfo)";
     section('UDP echo: 32 connected clients × 64 B on ::1, load from a C process (bench/udp-load.c)');
-    row('udp-echo', results, { figure: 'receiveMessageFrom + sendTo({from})', vs: "dgram 'message' + send(rinfo)", candidate: D(1), baseline: N, key: 'perSecond', target: { min: 1.0, max: Infinity } });
-    row('udp-echo', results, { figure: '  same, 8 receives pending', vs: "dgram 'message' + send(rinfo)", candidate: D(8), baseline: N, key: 'perSecond' });
-    row('udp-echo', results, { figure: '  same, 64 receives pending', vs: "dgram 'message' + send(rinfo)", candidate: D(64), baseline: N, key: 'perSecond' });
+    row('udp-echo', results, {
+      figure: 'receiveMessageFrom + sendTo({from})',
+      vs: "dgram 'message' + send(rinfo)",
+      candidate: D(1),
+      baseline: N,
+      key: 'perSecond',
+      target: { min: 1.0, max: Infinity },
+    });
+    row('udp-echo', results, {
+      figure: '  same, 8 receives pending',
+      vs: "dgram 'message' + send(rinfo)",
+      candidate: D(8),
+      baseline: N,
+      key: 'perSecond',
+    });
+    row('udp-echo', results, {
+      figure: '  same, 64 receives pending',
+      vs: "dgram 'message' + send(rinfo)",
+      candidate: D(64),
+      baseline: N,
+      key: 'perSecond',
+    });
     udpLatency = Object.entries(results).map(([name, r]) => `  ${name}: p50 ${time(r.p50)}, p99 ${time(r.p99)}`);
   }
 
@@ -246,19 +382,55 @@ async function main() {
     const results = require('./require')({ ...context, rounds: Math.max(15, rounds) });
     raw.require = results;
     section('require in a fresh process (timed inside the child, start-up excluded)');
-    row('require', results, { figure: "require('dualmode')", vs: `require(${path.relative(root, addonFile)})`, candidate: "require('dualmode')", baseline: 'require(addon .node file)', target: { max: 1.5 } });
-    row('require', results, { figure: '  require(addon .node) alone', vs: 'require(empty .js) (loader floor)', candidate: 'require(addon .node file)', baseline: 'require(empty .js file)' });
-    row('require', results, { figure: '  node-gyp-build(root) alone', vs: `require(${path.relative(root, addonFile)})`, candidate: 'node-gyp-build(root) alone', baseline: 'require(addon .node file)' });
-    row('require', results, { figure: '  exports map + node-gyp-build', vs: `require(${path.relative(root, addonFile)})`, candidate: 'exports map + node-gyp-build', baseline: 'require(addon .node file)' });
-    row('require', results, { figure: "  require('dualmode')", vs: 'exports map + node-gyp-build', candidate: "require('dualmode')", baseline: 'exports map + node-gyp-build' });
-    row('require', results, { figure: "  child wall time, 'dualmode'", vs: 'child wall time, addon', candidate: "require('dualmode')", baseline: 'require(addon .node file)', key: 'wall' });
+    row('require', results, {
+      figure: "require('dualmode')",
+      vs: `require(${path.relative(root, addonFile)})`,
+      candidate: "require('dualmode')",
+      baseline: 'require(addon .node file)',
+      target: { max: 1.5 },
+    });
+    row('require', results, {
+      figure: '  require(addon .node) alone',
+      vs: 'require(empty .js) (loader floor)',
+      candidate: 'require(addon .node file)',
+      baseline: 'require(empty .js file)',
+    });
+    row('require', results, {
+      figure: '  node-gyp-build(root) alone',
+      vs: `require(${path.relative(root, addonFile)})`,
+      candidate: 'node-gyp-build(root) alone',
+      baseline: 'require(addon .node file)',
+    });
+    row('require', results, {
+      figure: '  exports map + node-gyp-build',
+      vs: `require(${path.relative(root, addonFile)})`,
+      candidate: 'exports map + node-gyp-build',
+      baseline: 'require(addon .node file)',
+    });
+    row('require', results, {
+      figure: "  require('dualmode')",
+      vs: 'exports map + node-gyp-build',
+      candidate: "require('dualmode')",
+      baseline: 'exports map + node-gyp-build',
+    });
+    row('require', results, {
+      figure: "  child wall time, 'dualmode'",
+      vs: 'child wall time, addon',
+      candidate: "require('dualmode')",
+      baseline: 'require(addon .node file)',
+      key: 'wall',
+    });
   }
 
   // ---- output ----------------------------------------------------------------
   const out = [];
   out.push(`dualmode bench — ${info.cpu}, ${info.nproc} CPUs, node ${info.node}, ${info.os} (${info.arch})`);
-  out.push(`${rounds} interleaved rounds (echo and UDP echo ${Math.max(7, rounds - 4)}, require ${Math.max(15, rounds)}), ~${batchMs} ms batches (hand-offs ~${handoffBatchMs} ms), each variant twice per round (faster kept);`);
-  out.push('ratio = candidate / baseline within a round (time per op; round trips/s for echo): median and min–max over rounds');
+  out.push(
+    `${rounds} interleaved rounds (echo and UDP echo ${Math.max(7, rounds - 4)}, require ${Math.max(15, rounds)}), ~${batchMs} ms batches (hand-offs ~${handoffBatchMs} ms), each variant twice per round (faster kept);`,
+  );
+  out.push(
+    'ratio = candidate / baseline within a round (time per op; round trips/s for echo): median and min–max over rounds',
+  );
   out.push('');
   if (floor) {
     const chain = (label, c, group, bareName, bindingName, candidateName, candidateLabel, koffiName) => {
@@ -271,10 +443,38 @@ async function main() {
       if (koffiName && r[koffiName]) line += `   [koffi ${time(m(koffiName))}]`;
       out.push(line);
     };
-    out.push(`C floor → N-API → dualmode (medians; C floor min–max: getsockopt ${time(floor.getsockopt.min)}–${time(floor.getsockopt.max)})`);
-    chain('getsockopt', floor.getsockopt, 'getter', 'bare getsockoptInt', 'dualmode binding.getsockoptInt', 'socket.dualMode', 'socket.dualMode', 'koffi getsockopt');
-    chain('setsockopt', floor.setsockopt, 'setter', 'bare setsockoptInt', 'dualmode binding.setsockoptInt', 'socket.dualMode = true', 'socket.dualMode = b', 'koffi setsockopt');
-    chain('cycle', floor.cycle, 'cycle', 'bare socket + setsockopt(1) + setsockopt(0) + bind6 + close', null, 'dualmode new Socket(v6) + dualMode=true + bind + close', 'dualmode');
+    out.push(
+      `C floor → N-API → dualmode (medians; C floor min–max: getsockopt ${time(floor.getsockopt.min)}–${time(floor.getsockopt.max)})`,
+    );
+    chain(
+      'getsockopt',
+      floor.getsockopt,
+      'getter',
+      'bare getsockoptInt',
+      'dualmode binding.getsockoptInt',
+      'socket.dualMode',
+      'socket.dualMode',
+      'koffi getsockopt',
+    );
+    chain(
+      'setsockopt',
+      floor.setsockopt,
+      'setter',
+      'bare setsockoptInt',
+      'dualmode binding.setsockoptInt',
+      'socket.dualMode = true',
+      'socket.dualMode = b',
+      'koffi setsockopt',
+    );
+    chain(
+      'cycle',
+      floor.cycle,
+      'cycle',
+      'bare socket + setsockopt(1) + setsockopt(0) + bind6 + close',
+      null,
+      'dualmode new Socket(v6) + dualMode=true + bind + close',
+      'dualmode',
+    );
     out.push('');
   }
   out.push(table(rows));
@@ -282,35 +482,67 @@ async function main() {
   const judged = rows.filter((r) => !r.section && r.pass !== null);
   const failed = judged.filter((r) => !r.pass);
   out.push('');
-  out.push('* the min–max range over rounds crosses the target: the verdict is within this machine\'s noise');
-  out.push(`${judged.length - failed.length}/${judged.length} targets met${failed.length ? `; FAIL: ${failed.map((r) => `${r.figure.trim()} vs ${r.baseline}`).join('; ')}` : ''}`);
+  out.push("* the min–max range over rounds crosses the target: the verdict is within this machine's noise");
+  out.push(
+    `${judged.length - failed.length}/${judged.length} targets met${failed.length ? `; FAIL: ${failed.map((r) => `${r.figure.trim()} vs ${r.baseline}`).join('; ')}` : ''}`,
+  );
   const elapsed = (Date.now() - t0) / 1000;
   info.loadavgEnd = os.loadavg().map((v) => Number(v.toFixed(2)));
-  out.push(`${elapsed.toFixed(1)} s; load average ${info.loadavg.join(' ')} → ${info.loadavgEnd.join(' ')}; results in ${path.relative(process.cwd(), jsonPath) || jsonPath}`);
+  out.push(
+    `${elapsed.toFixed(1)} s; load average ${info.loadavg.join(' ')} → ${info.loadavgEnd.join(' ')}; results in ${path.relative(process.cwd(), jsonPath) || jsonPath}`,
+  );
   console.log(out.join('\n'));
 
   const json = {
     date: new Date().toISOString(),
     machine: info,
-    settings: { rounds, batchMs, handoffBatchMs, sliceMs, echoRounds: Math.max(7, rounds - 4), requireRounds: Math.max(15, rounds), method: 'interleaved palindromic rounds (each variant twice, the faster batch kept); per-round ratio candidate/baseline; require timed inside the child' },
-    addon: { dualmode: path.relative(root, addonFile), bare: path.relative(root, addonPath), koffi: koffi?.version ?? null },
+    settings: {
+      rounds,
+      batchMs,
+      handoffBatchMs,
+      sliceMs,
+      echoRounds: Math.max(7, rounds - 4),
+      requireRounds: Math.max(15, rounds),
+      method:
+        'interleaved palindromic rounds (each variant twice, the faster batch kept); per-round ratio candidate/baseline; require timed inside the child',
+    },
+    addon: {
+      dualmode: path.relative(root, addonFile),
+      bare: path.relative(root, addonPath),
+      koffi: koffi?.version ?? null,
+    },
     floor,
     figures: rows
       .filter((r) => !r.section)
-      .map(({ group, figure, baseline, candidateName, baselineName, ratio, candidateValue, baselineValue, unit, target, pass, straddles }) => ({
-        group,
-        figure: figure.trim(),
-        comparedWith: baseline,
-        candidate: candidateName,
-        baseline: baselineName,
-        ratio,
-        candidateMedian: candidateValue,
-        baselineMedian: baselineValue,
-        unit,
-        target,
-        pass,
-        withinNoise: straddles,
-      })),
+      .map(
+        ({
+          group,
+          figure,
+          baseline,
+          candidateName,
+          baselineName,
+          ratio,
+          candidateValue,
+          baselineValue,
+          unit,
+          target,
+          pass,
+          straddles,
+        }) => ({
+          group,
+          figure: figure.trim(),
+          comparedWith: baseline,
+          candidate: candidateName,
+          baseline: baselineName,
+          ratio,
+          candidateMedian: candidateValue,
+          baselineMedian: baselineValue,
+          unit,
+          target,
+          pass,
+          withinNoise: straddles,
+        }),
+      ),
     raw,
     elapsedSeconds: elapsed,
   };

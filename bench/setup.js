@@ -38,7 +38,17 @@ function nodeGyp() {
   if (fromNpm && fs.existsSync(fromNpm)) return [process.execPath, [fromNpm]];
   const onPath = spawnSync('node-gyp', ['--version'], { stdio: 'ignore' });
   if (!onPath.error && onPath.status === 0) return ['node-gyp', []];
-  const bundled = path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
+  const bundled = path.join(
+    path.dirname(process.execPath),
+    '..',
+    'lib',
+    'node_modules',
+    'npm',
+    'node_modules',
+    'node-gyp',
+    'bin',
+    'node-gyp.js',
+  );
   if (fs.existsSync(bundled)) return [process.execPath, [bundled]];
   throw new Error('node-gyp not found: run the benchmark with `npm run bench`, or install node-gyp');
 }

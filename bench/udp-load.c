@@ -90,7 +90,8 @@ int main(int argc, char** argv) {
     }
   }
   if (elapsed == 0) elapsed = now() - t0;
-  printf("{\"count\":%llu,\"elapsed\":%llu,\"latencies\":[", (unsigned long long)count, (unsigned long long)elapsed);
+  printf("{\"count\":%llu,\"elapsed\":%llu,\"latencies\":[", (unsigned long long)count,
+         (unsigned long long)elapsed);
   for (size_t i = 0; i < kept; i++) printf(i ? ",%llu" : "%llu", (unsigned long long)latencies[i]);
   printf("]}\n");
   for (int i = 0; i < clients; i++) close(fds[i].fd);

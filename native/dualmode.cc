@@ -94,7 +94,8 @@ napi_value Int(napi_env env, int32_t value) {
 
 // The bytes of a Uint8Array, read without touching its buffer object (safe
 // for SharedArrayBuffer-backed and detached views).
-bool Bytes(napi_env env, napi_value value, void** data, size_t* length, size_t max = kMaxOptionBytes) {
+bool Bytes(napi_env env, napi_value value, void** data, size_t* length,
+           size_t max = kMaxOptionBytes) {
   bool is_typed_array = false;
   napi_typedarray_type type;
   if (napi_is_typedarray(env, value, &is_typed_array) != napi_ok || !is_typed_array ||
@@ -121,8 +122,7 @@ bool ParseAddress(napi_env env, napi_value value, int32_t port, sockaddr_storage
   }
   memset(address, 0, sizeof(*address));
   // No longer than a literal can be, and no NUL inside (C would stop there).
-  bool ok = text_length <= kMaxAddress && strlen(text) == text_length && port >= 0 &&
-            port <= 65535;
+  bool ok = text_length <= kMaxAddress && strlen(text) == text_length && port >= 0 && port <= 65535;
   if (ok && strchr(text, ':') != nullptr) {
     sockaddr_in6* in6 = reinterpret_cast<sockaddr_in6*>(address);
     char* zone = strchr(text, '%');
@@ -161,8 +161,10 @@ bool ParseOptionalAddress(napi_env env, napi_value value, sockaddr_storage* addr
 }
 
 int PortOf(const sockaddr_storage& address) {
-  if (address.ss_family == AF_INET6) return ntohs(reinterpret_cast<const sockaddr_in6&>(address).sin6_port);
-  if (address.ss_family == AF_INET) return ntohs(reinterpret_cast<const sockaddr_in&>(address).sin_port);
+  if (address.ss_family == AF_INET6)
+    return ntohs(reinterpret_cast<const sockaddr_in6&>(address).sin6_port);
+  if (address.ss_family == AF_INET)
+    return ntohs(reinterpret_cast<const sockaddr_in&>(address).sin_port);
   return 0;
 }
 
@@ -178,7 +180,8 @@ void AddressText(const sockaddr_storage& address, char* text) {
     if (in6.sin6_scope_id != 0) {
       size_t used = strlen(text);
       text[used] = '%';
-      if (!platform::ZoneName(in6.sin6_scope_id, text + used + 1, size - used - 1)) text[used] = '\0';
+      if (!platform::ZoneName(in6.sin6_scope_id, text + used + 1, size - used - 1))
+        text[used] = '\0';
     }
   } else if (address.ss_family == AF_INET) {
     const sockaddr_in& in = reinterpret_cast<const sockaddr_in&>(address);
@@ -365,13 +368,16 @@ napi_value Membership(napi_env env, napi_callback_info info) {
   int32_t fd, join;
   uint32_t interface_index;
   if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return nullptr;
-  if (napi_get_value_int32(env, argv[0], &fd) != napi_ok || napi_get_value_int32(env, argv[1], &join) != napi_ok ||
+  if (napi_get_value_int32(env, argv[0], &fd) != napi_ok ||
+      napi_get_value_int32(env, argv[1], &join) != napi_ok ||
       napi_get_value_uint32(env, argv[4], &interface_index) != napi_ok) {
     return ThrowTypeError(env, "ERR_INVALID_ARG_TYPE", "argument must be of type number");
   }
   sockaddr_storage group, local;
   int length;
-  if (!ParseAddress(env, argv[2], 0, &group, &length) || !ParseOptionalAddress(env, argv[3], &local)) return nullptr;
+  if (!ParseAddress(env, argv[2], 0, &group, &length) ||
+      !ParseOptionalAddress(env, argv[3], &local))
+    return nullptr;
   int err = platform::SetMembership(fd, join != 0, group, local, interface_index);
   if (err != 0) return ThrowSystemError(env, err, "setsockopt");
   return nullptr;
@@ -432,9 +438,10 @@ napi_value ReceiveMessage(napi_env env, napi_callback_info info) {
   size_t size;
   bool is_array = false;
   if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return nullptr;
-  if (napi_get_value_int32(env, argv[0], &fd) != napi_ok || napi_get_value_int32(env, argv[1], &family) != napi_ok ||
-      napi_get_value_int32(env, argv[3], &want_info) != napi_ok || napi_is_array(env, argv[4], &is_array) != napi_ok ||
-      !is_array) {
+  if (napi_get_value_int32(env, argv[0], &fd) != napi_ok ||
+      napi_get_value_int32(env, argv[1], &family) != napi_ok ||
+      napi_get_value_int32(env, argv[3], &want_info) != napi_ok ||
+      napi_is_array(env, argv[4], &is_array) != napi_ok || !is_array) {
     return ThrowTypeError(env, "ERR_INVALID_ARG_TYPE", "recvmsg(fd, family, buffer, info, meta)");
   }
   if (!Bytes(env, argv[2], &data, &size, INT32_MAX)) return nullptr;
@@ -442,8 +449,8 @@ napi_value ReceiveMessage(napi_env env, napi_callback_info info) {
   platform::PacketInfo packet;
   int flags = 0;
   size_t received = 0;
-  int err = platform::ReceiveMessage(fd, family, data, size, &from, want_info ? &packet : nullptr, &flags,
-                                     &received);
+  int err = platform::ReceiveMessage(fd, family, data, size, &from, want_info ? &packet : nullptr,
+                                     &flags, &received);
   if (err != 0) return Int(env, err);
   napi_value meta = argv[4];
   if (napi_set_element(env, meta, 0, Int(env, flags)) != napi_ok ||
@@ -451,9 +458,10 @@ napi_value ReceiveMessage(napi_env env, napi_callback_info info) {
       napi_set_element(env, meta, 2, Int(env, PortOf(from))) != napi_ok) {
     return nullptr;
   }
-  if (want_info && (napi_set_element(env, meta, 3, Text(env, packet.address)) != napi_ok ||
-                    napi_set_element(env, meta, 4, Int(env, static_cast<int32_t>(packet.interface_index))) !=
-                        napi_ok)) {
+  if (want_info &&
+      (napi_set_element(env, meta, 3, Text(env, packet.address)) != napi_ok ||
+       napi_set_element(env, meta, 4, Int(env, static_cast<int32_t>(packet.interface_index))) !=
+           napi_ok)) {
     return nullptr;
   }
   return Int(env, static_cast<int32_t>(received));
@@ -469,7 +477,8 @@ napi_value SendMessage(napi_env env, napi_callback_info info) {
   void* data;
   size_t size;
   if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return nullptr;
-  if (napi_get_value_int32(env, argv[0], &fd) != napi_ok || napi_get_value_int32(env, argv[2], &port) != napi_ok ||
+  if (napi_get_value_int32(env, argv[0], &fd) != napi_ok ||
+      napi_get_value_int32(env, argv[2], &port) != napi_ok ||
       napi_get_value_uint32(env, argv[5], &interface_index) != napi_ok) {
     return ThrowTypeError(env, "ERR_INVALID_ARG_TYPE", "argument must be of type number");
   }
@@ -481,7 +490,8 @@ napi_value SendMessage(napi_env env, napi_callback_info info) {
   source.interface_index = interface_index;
   if (!ParseOptionalAddress(env, argv[4], &source.address)) return nullptr;
   size_t sent = 0;
-  int err = platform::SendMessage(fd, data, size, reinterpret_cast<const sockaddr*>(&to), to_length, source, &sent);
+  int err = platform::SendMessage(fd, data, size, reinterpret_cast<const sockaddr*>(&to), to_length,
+                                  source, &sent);
   return Int(env, err != 0 ? err : static_cast<int32_t>(sent));
 }
 
@@ -551,17 +561,27 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
     const char* name;
     napi_callback callback;
   } functions[] = {
-      {"socket", Socket},           {"probe", Probe},
-      {"close", Close},             {"getsockoptInt", GetOptionInt},
-      {"setsockoptInt", SetOptionInt}, {"getsockopt", GetOptionBytes},
-      {"setsockopt", SetOptionBytes},  {"bind", Bind},
-      {"listen", Listen},           {"localPort", LocalPort},
-      {"getsockname", LocalAddress}, {"getpeername", PeerAddress},
-      {"dupAbove", Duplicate},      {"describe", Describe},
+      {"socket", Socket},
+      {"probe", Probe},
+      {"close", Close},
+      {"getsockoptInt", GetOptionInt},
+      {"setsockoptInt", SetOptionInt},
+      {"getsockopt", GetOptionBytes},
+      {"setsockopt", SetOptionBytes},
+      {"bind", Bind},
+      {"listen", Listen},
+      {"localPort", LocalPort},
+      {"getsockname", LocalAddress},
+      {"getpeername", PeerAddress},
+      {"dupAbove", Duplicate},
+      {"describe", Describe},
       {"own", Own},
-      {"recvmsg", ReceiveMessage},  {"sendmsg", SendMessage},
-      {"packetInfo", PacketInfo},   {"nonBlocking", NonBlocking},
-      {"membership", Membership},   {"getLinger", GetLinger},
+      {"recvmsg", ReceiveMessage},
+      {"sendmsg", SendMessage},
+      {"packetInfo", PacketInfo},
+      {"nonBlocking", NonBlocking},
+      {"membership", Membership},
+      {"getLinger", GetLinger},
       {"setLinger", SetLinger},
   };
   for (const auto& function : functions) {

@@ -12,9 +12,9 @@
 #ifndef _WIN32_WINNT
 #define _WIN32_WINNT 0x0600  // as uv.h defined it: inet_pton, inet_ntop
 #endif
+#include <windows.h>  // ERROR_* codes
 #include <winsock2.h>
 #include <ws2tcpip.h>
-#include <windows.h>  // ERROR_* codes
 #else
 #include <arpa/inet.h>   // inet_pton, inet_ntop
 #include <netinet/in.h>  // sockaddr_in, sockaddr_in6, htons

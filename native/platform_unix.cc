@@ -1,11 +1,11 @@
 // POSIX (Linux, macOS, FreeBSD, OpenBSD) implementation of platform.h.
 #define __APPLE_USE_RFC_3542  // IPV6_RECVPKTINFO and in6_pktinfo on macOS
-#include "platform.h"
-
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <arpa/inet.h>
 #include <net/if.h>
+
+#include "platform.h"
 #if !defined(IP_PKTINFO) && defined(IP_RECVIF)
 #include <net/if_dl.h>
 #endif
@@ -23,70 +23,68 @@ namespace platform {
 
 #define C(name) {#name, name},
 const Constant kConstants[] = {
-    C(AF_UNSPEC) C(AF_INET) C(AF_INET6)
-    C(SOCK_STREAM) C(SOCK_DGRAM) C(SOCK_RAW)
-    C(SOL_SOCKET) C(IPPROTO_IP) C(IPPROTO_IPV6) C(IPPROTO_TCP) C(IPPROTO_UDP)
-    C(IPPROTO_ICMP) C(IPPROTO_ICMPV6)
+    C(AF_UNSPEC) C(AF_INET) C(AF_INET6) C(SOCK_STREAM) C(SOCK_DGRAM) C(SOCK_RAW) C(SOL_SOCKET)
+        C(IPPROTO_IP) C(IPPROTO_IPV6) C(IPPROTO_TCP) C(IPPROTO_UDP) C(IPPROTO_ICMP)
+            C(IPPROTO_ICMPV6)
     // Linux numbers IPV6_V6ONLY 26; macOS and the BSDs 27 (.NET's value).
-    C(IPV6_V6ONLY)
-    C(SO_DEBUG) C(SO_ACCEPTCONN) C(SO_REUSEADDR) C(SO_KEEPALIVE)
-    C(SO_DONTROUTE) C(SO_BROADCAST) C(SO_OOBINLINE) C(SO_SNDBUF) C(SO_RCVBUF)
-    C(SO_SNDLOWAT) C(SO_RCVLOWAT) C(SO_ERROR) C(SO_TYPE)
+    C(IPV6_V6ONLY) C(SO_DEBUG) C(SO_ACCEPTCONN) C(SO_REUSEADDR) C(SO_KEEPALIVE) C(SO_DONTROUTE)
+        C(SO_BROADCAST) C(SO_OOBINLINE) C(SO_SNDBUF) C(SO_RCVBUF) C(SO_SNDLOWAT) C(SO_RCVLOWAT)
+            C(SO_ERROR) C(SO_TYPE)
 #ifdef SO_REUSEPORT
-    C(SO_REUSEPORT)
+                C(SO_REUSEPORT)
 #endif
-    // The option libuv's uv_udp_open turns on for an adopted UDP socket
-    // (uv__sock_reuseaddr): SO_REUSEPORT on the BSDs and macOS, else SO_REUSEADDR.
-#if defined(SO_REUSEPORT) && !defined(__linux__) && !defined(__GNU__) && \
-    !defined(__illumos__) && !defined(__DragonFly__)
-    {"UV_UDP_REUSE", SO_REUSEPORT},
+// The option libuv's uv_udp_open turns on for an adopted UDP socket
+// (uv__sock_reuseaddr): SO_REUSEPORT on the BSDs and macOS, else SO_REUSEADDR.
+#if defined(SO_REUSEPORT) && !defined(__linux__) && !defined(__GNU__) && !defined(__illumos__) && \
+    !defined(__DragonFly__)
+                    {"UV_UDP_REUSE", SO_REUSEPORT},
 #else
-    {"UV_UDP_REUSE", SO_REUSEADDR},
+                {"UV_UDP_REUSE", SO_REUSEADDR},
 #endif
-    C(IP_TOS) C(IP_TTL) C(IP_HDRINCL) C(IP_OPTIONS) C(IP_MULTICAST_IF)
-    C(IP_MULTICAST_TTL) C(IP_MULTICAST_LOOP) C(IP_ADD_MEMBERSHIP) C(IP_DROP_MEMBERSHIP)
-    C(IPV6_JOIN_GROUP) C(IPV6_LEAVE_GROUP) C(SO_LINGER)
+    C(IP_TOS) C(IP_TTL) C(IP_HDRINCL) C(IP_OPTIONS) C(IP_MULTICAST_IF) C(IP_MULTICAST_TTL)
+        C(IP_MULTICAST_LOOP) C(IP_ADD_MEMBERSHIP) C(IP_DROP_MEMBERSHIP) C(IPV6_JOIN_GROUP)
+            C(IPV6_LEAVE_GROUP) C(SO_LINGER)
 #ifdef IP_MTU_DISCOVER
     // Linux: don't-fragment is a path-MTU discovery mode (.NET's DontFragment).
-    C(IP_MTU_DISCOVER) C(IP_PMTUDISC_DO) C(IP_PMTUDISC_DONT)
-    C(IPV6_MTU_DISCOVER) C(IPV6_PMTUDISC_DO) C(IPV6_PMTUDISC_DONT)
+    C(IP_MTU_DISCOVER) C(IP_PMTUDISC_DO) C(IP_PMTUDISC_DONT) C(IPV6_MTU_DISCOVER)
+        C(IPV6_PMTUDISC_DO) C(IPV6_PMTUDISC_DONT)
 #endif
 #ifdef IP_DONTFRAG
     // macOS and the BSDs: a plain boolean.
     C(IP_DONTFRAG)
 #endif
 #ifdef IPV6_DONTFRAG
-    C(IPV6_DONTFRAG)
+        C(IPV6_DONTFRAG)
 #endif
 #ifdef IP_RECVTTL
-    C(IP_RECVTTL)
+            C(IP_RECVTTL)
 #endif
 #ifdef IPV6_RECVHOPLIMIT
-    C(IPV6_RECVHOPLIMIT)
+                C(IPV6_RECVHOPLIMIT)
 #endif
 #ifdef IP_PKTINFO
-    C(IP_PKTINFO)
+                    C(IP_PKTINFO)
 #endif
-    C(IPV6_UNICAST_HOPS) C(IPV6_MULTICAST_IF) C(IPV6_MULTICAST_HOPS)
-    C(IPV6_MULTICAST_LOOP)
+                        C(IPV6_UNICAST_HOPS) C(IPV6_MULTICAST_IF) C(IPV6_MULTICAST_HOPS)
+                            C(IPV6_MULTICAST_LOOP)
 #ifdef IPV6_RECVPKTINFO
-    C(IPV6_RECVPKTINFO)
+                                C(IPV6_RECVPKTINFO)
 #endif
-    C(TCP_NODELAY)
+                                    C(TCP_NODELAY)
 #ifdef TCP_KEEPIDLE
-    C(TCP_KEEPIDLE)
+                                        C(TCP_KEEPIDLE)
 #elif defined(TCP_KEEPALIVE)
     // macOS names the idle time before keep-alive probes TCP_KEEPALIVE.
     {"TCP_KEEPIDLE", TCP_KEEPALIVE},
 #endif
 #ifdef TCP_KEEPINTVL
-    C(TCP_KEEPINTVL)
+                                            C(TCP_KEEPINTVL)
 #endif
 #ifdef TCP_KEEPCNT
-    C(TCP_KEEPCNT)
+                                                C(TCP_KEEPCNT)
 #endif
 #ifdef TCP_FASTOPEN
-    C(TCP_FASTOPEN)
+                                                    C(TCP_FASTOPEN)
 #endif
 };
 #undef C
@@ -129,8 +127,7 @@ int GetOption(int fd, int level, int name, void* value, int* length) {
 }
 
 int SetOption(int fd, int level, int name, const void* value, int length) {
-  if (setsockopt(fd, level, name, value, static_cast<socklen_t>(length)) < 0)
-    return Fail();
+  if (setsockopt(fd, level, name, value, static_cast<socklen_t>(length)) < 0) return Fail();
   return 0;
 }
 
@@ -146,16 +143,14 @@ int Listen(int fd, int backlog) {
 
 int LocalAddress(int fd, sockaddr_storage* address, int* length) {
   socklen_t len = sizeof(*address);
-  if (getsockname(fd, reinterpret_cast<sockaddr*>(address), &len) < 0)
-    return Fail();
+  if (getsockname(fd, reinterpret_cast<sockaddr*>(address), &len) < 0) return Fail();
   *length = static_cast<int>(len);
   return 0;
 }
 
 int PeerAddress(int fd, sockaddr_storage* address, int* length) {
   socklen_t len = sizeof(*address);
-  if (getpeername(fd, reinterpret_cast<sockaddr*>(address), &len) < 0)
-    return Fail();
+  if (getpeername(fd, reinterpret_cast<sockaddr*>(address), &len) < 0) return Fail();
   *length = static_cast<int>(len);
   return 0;
 }
@@ -183,9 +178,7 @@ int Describe(int fd, int* family, int* type, int* protocol) {
 #else
   // macOS cannot report the protocol; an IP stream socket is TCP and an IP
   // datagram socket UDP, a raw socket stays unknown (0).
-  *protocol = *type == SOCK_STREAM ? IPPROTO_TCP
-              : *type == SOCK_DGRAM ? IPPROTO_UDP
-                                    : 0;
+  *protocol = *type == SOCK_STREAM ? IPPROTO_TCP : *type == SOCK_DGRAM ? IPPROTO_UDP : 0;
   return 0;
 #endif
 }
@@ -218,10 +211,12 @@ int SetMembership(int fd, bool join, const sockaddr_storage& group, const sockad
     memset(&request, 0, sizeof(request));
     request.ipv6mr_multiaddr = reinterpret_cast<const sockaddr_in6&>(group).sin6_addr;
     request.ipv6mr_interface = interface_index;
-    return SetOption(fd, IPPROTO_IPV6, join ? IPV6_JOIN_GROUP : IPV6_LEAVE_GROUP, &request, sizeof(request));
+    return SetOption(fd, IPPROTO_IPV6, join ? IPV6_JOIN_GROUP : IPV6_LEAVE_GROUP, &request,
+                     sizeof(request));
   }
   const in_addr any = {};
-  const in_addr& address = local.ss_family == AF_INET ? reinterpret_cast<const sockaddr_in&>(local).sin_addr : any;
+  const in_addr& address =
+      local.ss_family == AF_INET ? reinterpret_cast<const sockaddr_in&>(local).sin_addr : any;
   const int name = join ? IP_ADD_MEMBERSHIP : IP_DROP_MEMBERSHIP;
 #if defined(__linux__) || defined(__FreeBSD__)
   ip_mreqn request;

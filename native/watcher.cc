@@ -77,7 +77,8 @@ void OnPoll(uv_poll_t* poll, int status, int events) {
   napi_handle_scope scope;
   if (napi_open_handle_scope(env, &scope) != napi_ok) return;
   napi_value callback, receiver, argument, result;
-  bool have_callback = napi_get_reference_value(env, watcher->callback, &callback) == napi_ok && callback != nullptr;
+  bool have_callback =
+      napi_get_reference_value(env, watcher->callback, &callback) == napi_ok && callback != nullptr;
   if (status < 0) {
     // libuv stops the poll when the socket has an error pending (POLLERR,
     // reported as UV_EBADF): the callback learns it and may start it again.
@@ -85,8 +86,7 @@ void OnPoll(uv_poll_t* poll, int status, int events) {
     napi_reference_unref(env, watcher->callback, &count);
     watcher->events = 0;
   }
-  if (have_callback &&
-      napi_get_global(env, &receiver) == napi_ok &&
+  if (have_callback && napi_get_global(env, &receiver) == napi_ok &&
       napi_create_int32(env, status < 0 ? status : events, &argument) == napi_ok &&
       napi_make_callback(env, watcher->context, receiver, callback, 1, &argument, &result) ==
           napi_pending_exception) {
@@ -112,8 +112,8 @@ napi_value Watch(napi_env env, napi_callback_info info) {
   int32_t fd;
   napi_valuetype type;
   if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return nullptr;
-  if (napi_get_value_int32(env, argv[0], &fd) != napi_ok || napi_typeof(env, argv[1], &type) != napi_ok ||
-      type != napi_function) {
+  if (napi_get_value_int32(env, argv[0], &fd) != napi_ok ||
+      napi_typeof(env, argv[1], &type) != napi_ok || type != napi_function) {
     return ThrowTypeError(env, "ERR_INVALID_ARG_TYPE", "watch(fd, callback)");
   }
   uv_loop_t* loop;
@@ -155,7 +155,8 @@ napi_value WatchEvents(napi_env env, napi_callback_info info) {
   }
   events &= UV_READABLE | UV_WRITABLE;
   if (events == watcher->events) return nullptr;
-  int err = events != 0 ? uv_poll_start(&watcher->poll, events, OnPoll) : uv_poll_stop(&watcher->poll);
+  int err =
+      events != 0 ? uv_poll_start(&watcher->poll, events, OnPoll) : uv_poll_stop(&watcher->poll);
   if (err != 0) return ThrowSystemError(env, err, "uv_poll_start");
   uint32_t count;
   if (watcher->events == 0) napi_reference_ref(env, watcher->callback, &count);

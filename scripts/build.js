@@ -45,9 +45,27 @@ async function main() {
     },
   };
   await Promise.all([
-    esbuild.build({ ...common, entryPoints: ['src/index.ts'], outfile: 'dist/index.js', format: 'cjs', external: ['node-gyp-build'] }),
-    esbuild.build({ ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', format: 'cjs', plugins: [indexIsExternal] }),
-    esbuild.build({ ...common, entryPoints: ['src/index.mts'], outfile: 'dist/index.mjs', format: 'esm', plugins: [indexIsExternal] }),
+    esbuild.build({
+      ...common,
+      entryPoints: ['src/index.ts'],
+      outfile: 'dist/index.js',
+      format: 'cjs',
+      external: ['node-gyp-build'],
+    }),
+    esbuild.build({
+      ...common,
+      entryPoints: ['src/cli.ts'],
+      outfile: 'dist/cli.js',
+      format: 'cjs',
+      plugins: [indexIsExternal],
+    }),
+    esbuild.build({
+      ...common,
+      entryPoints: ['src/index.mts'],
+      outfile: 'dist/index.mjs',
+      format: 'esm',
+      plugins: [indexIsExternal],
+    }),
   ]);
   fs.chmodSync(path.join(dist, 'cli.js'), 0o755);
 }

@@ -57,6 +57,8 @@ for (const line of lines) {
 
 process.stdout.write('\nNode line   passed  failed  seconds\n');
 for (const { version, passed, failed, seconds } of results) {
-  process.stdout.write(`${version.padEnd(10)}  ${String(passed).padStart(6)}  ${String(failed).padStart(6)}  ${String(seconds).padStart(7)}\n`);
+  process.stdout.write(
+    `${version.padEnd(10)}  ${String(passed).padStart(6)}  ${String(failed).padStart(6)}  ${String(seconds).padStart(7)}\n`,
+  );
 }
 process.exitCode = results.every((result) => result.ok) ? 0 : 1;

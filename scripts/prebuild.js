@@ -36,7 +36,11 @@ function checkCrossCompiler() {
 }
 
 function prebuildify(arch, env = {}) {
-  run(process.execPath, [require.resolve('prebuildify/bin.js'), '--napi', '--strip', '--tag-libc', '--arch', arch], env);
+  run(
+    process.execPath,
+    [require.resolve('prebuildify/bin.js'), '--napi', '--strip', '--tag-libc', '--arch', arch],
+    env,
+  );
   const dir = path.join(root, 'prebuilds', `${process.platform}-${arch}`);
   for (const file of fs.readdirSync(dir).filter((name) => name.endsWith('.node'))) {
     if (process.platform !== 'linux') continue;

@@ -26,7 +26,12 @@ function packageOf(runtime, arch = process.arch) {
 }
 
 function npm(args, options = {}) {
-  return execFileSync('npm', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 300000, ...options });
+  return execFileSync('npm', args, {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    timeout: 300000,
+    ...options,
+  });
 }
 
 function cachedVersions(pkg) {
@@ -65,7 +70,10 @@ function fetchRuntime(runtime, arch = process.arch) {
     fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(dir, { recursive: true });
     process.stderr.write(`fetching ${pkg}@${version} from the npm registry\n`);
-    const tarball = npm(['pack', `${pkg}@${version}`, '--pack-destination', dir, '--silent'], { cwd: dir }).trim().split('\n').at(-1);
+    const tarball = npm(['pack', `${pkg}@${version}`, '--pack-destination', dir, '--silent'], { cwd: dir })
+      .trim()
+      .split('\n')
+      .at(-1);
     execFileSync('tar', ['-xzf', path.join(dir, tarball), '-C', dir], { stdio: 'inherit' });
     fs.rmSync(path.join(dir, tarball));
     fs.chmodSync(executable, 0o755);

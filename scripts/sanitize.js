@@ -147,7 +147,10 @@ async function main() {
   const buildEnv = { ...process.env, CFLAGS: flags('CFLAGS'), CXXFLAGS: flags('CXXFLAGS'), LDFLAGS: flags('LDFLAGS') };
   delete buildEnv.LD_PRELOAD;
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  step('building the addon with -fsanitize=address,undefined', npm, ['run', 'build:native'], { cwd: copy, env: buildEnv });
+  step('building the addon with -fsanitize=address,undefined', npm, ['run', 'build:native'], {
+    cwd: copy,
+    env: buildEnv,
+  });
   const addon = path.join(copy, 'build', 'Release', 'dualmode.node');
   if (!fs.existsSync(addon)) fail(`${addon} was not built`);
   const ldd = spawnSync('ldd', [addon], { encoding: 'utf8' });
@@ -158,7 +161,12 @@ async function main() {
     asanCalls: /__asan_/.test(nm.stdout),
     ubsanCalls: /__ubsan_/.test(nm.stdout),
   };
-  console.error(`sanitize: ${addon}\n${ldd.stdout.split('\n').filter((line) => /san\.so/.test(line)).join('\n')}`);
+  console.error(
+    `sanitize: ${addon}\n${ldd.stdout
+      .split('\n')
+      .filter((line) => /san\.so/.test(line))
+      .join('\n')}`,
+  );
   for (const [what, ok] of Object.entries(links)) if (!ok) fail(`the addon is not instrumented: no ${what}`);
   step('building dist/', process.execPath, [path.join(copy, 'scripts', 'build.js')], { cwd: copy, env: buildEnv });
 
@@ -175,7 +183,8 @@ async function main() {
   } else {
     const testDir = path.join(copy, 'test');
     const all = testFiles(testDir);
-    for (const name of all.filter((name) => name in EXCLUDED)) console.error(`sanitize: skipping ${name}: ${EXCLUDED[name]}`);
+    for (const name of all.filter((name) => name in EXCLUDED))
+      console.error(`sanitize: skipping ${name}: ${EXCLUDED[name]}`);
     const files = all.filter((name) => !(name in EXCLUDED)).map((name) => path.join(testDir, name));
     phases.push({ name: 'test/', files, args: [] });
   }
@@ -201,7 +210,9 @@ async function main() {
     .filter(Boolean)
     .join(':');
   env.UBSAN_OPTIONS = ['print_stacktrace=1', 'halt_on_error=1', process.env.UBSAN_OPTIONS].filter(Boolean).join(':');
-  console.error(`sanitize: LD_PRELOAD=${env.LD_PRELOAD}\nsanitize: ASAN_OPTIONS=${env.ASAN_OPTIONS}\nsanitize: UBSAN_OPTIONS=${env.UBSAN_OPTIONS}`);
+  console.error(
+    `sanitize: LD_PRELOAD=${env.LD_PRELOAD}\nsanitize: ASAN_OPTIONS=${env.ASAN_OPTIONS}\nsanitize: UBSAN_OPTIONS=${env.UBSAN_OPTIONS}`,
+  );
 
   const results = [];
   for (const phase of phases) {
@@ -210,12 +221,15 @@ async function main() {
   }
 
   const written = fs.readdirSync(reports).map((name) => path.join(reports, name));
-  for (const file of written) console.error(`\nsanitize: report ${path.basename(file)}:\n${fs.readFileSync(file, 'utf8')}`);
+  for (const file of written)
+    console.error(`\nsanitize: report ${path.basename(file)}:\n${fs.readFileSync(file, 'utf8')}`);
   const seen = results.some((result) => result.seen);
   const failed = results.filter((result) => result.status !== 0);
   console.error('');
   for (const result of results) {
-    console.error(`sanitize: ${result.phase}: tests ${result.status === 0 ? 'passed' : `FAILED (status ${result.status})`}`);
+    console.error(
+      `sanitize: ${result.phase}: tests ${result.status === 0 ? 'passed' : `FAILED (status ${result.status})`}`,
+    );
   }
   console.error(
     `sanitize: ${written.length} ASan report file(s)${seen ? '; sanitizer reports seen in the test output' : '; no sanitizer report in the output'}; ` +
@@ -240,10 +254,13 @@ function runTests(cwd, env, phase) {
       stdio: ['inherit', 'pipe', 'pipe'],
       detached: true, // its own process group, so that a signal can stop all of it
     });
-    const timer = setTimeout(() => {
-      console.error(`sanitize: ${phase.name} took more than 30 minutes, stopping it`);
-      process.kill(-child.pid, 'SIGTERM');
-    }, 30 * 60 * 1000);
+    const timer = setTimeout(
+      () => {
+        console.error(`sanitize: ${phase.name} took more than 30 minutes, stopping it`);
+        process.kill(-child.pid, 'SIGTERM');
+      },
+      30 * 60 * 1000,
+    );
     const onData = (stream) => (chunk) => {
       stream.write(chunk);
       // A report may straddle two chunks: match over the end of the last one too.

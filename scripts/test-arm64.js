@@ -72,7 +72,11 @@ try {
   if (tarball === undefined) {
     process.stderr.write('test:arm64: npm pack (prepack builds the linux-x64 and linux-arm64 prebuilds)\n');
     const [packed] = JSON.parse(
-      execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }),
+      execFileSync('npm', ['pack', '--json', '--pack-destination', work], {
+        cwd: root,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'inherit'],
+      }),
     );
     tarball = path.join(work, packed.filename);
   }
@@ -89,10 +93,14 @@ try {
   fs.symlinkSync(path.join(root, 'node_modules'), path.join(copy, 'node_modules'), 'dir');
 
   // The shipped prebuilds' imports, read on the host (nm handles both ELF kinds).
-  const symbols = spawnSync(process.execPath, ['--test', '--test-reporter=tap', path.join(copy, 'test', 'symbols.test.js')], {
-    cwd: copy,
-    encoding: 'utf8',
-  });
+  const symbols = spawnSync(
+    process.execPath,
+    ['--test', '--test-reporter=tap', path.join(copy, 'test', 'symbols.test.js')],
+    {
+      cwd: copy,
+      encoding: 'utf8',
+    },
+  );
   if (symbols.status !== 0 || !/^# pass [1-9]/m.test(symbols.stdout)) {
     throw new Error(`the tarball's prebuilds fail the symbol check:\n${symbols.stdout}${symbols.stderr}`);
   }
@@ -108,7 +116,10 @@ try {
   fs.mkdirSync(binDir);
   fs.symlinkSync(wrapper, path.join(binDir, 'node'));
 
-  const check = spawnSync(wrapper, ['-p', "process.arch + ' ' + require('node-gyp-build').resolve('.')"], { cwd: copy, encoding: 'utf8' });
+  const check = spawnSync(wrapper, ['-p', "process.arch + ' ' + require('node-gyp-build').resolve('.')"], {
+    cwd: copy,
+    encoding: 'utf8',
+  });
   process.stderr.write(`test:arm64: Node ${version} under qemu loads ${check.stdout.trim()}\n`);
   if (!/^arm64 .*prebuilds\/linux-arm64\/dualmode\.glibc\.node$/.test(check.stdout.trim())) {
     throw new Error(`the arm64 node does not load the arm64 prebuild: ${check.stdout}${check.stderr}`);

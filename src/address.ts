@@ -94,7 +94,14 @@ export function isIPv4MappedToIPv6(ip: string): boolean {
  * with EAFNOSUPPORT. `dual` reads the socket's dual mode, only when needed.
  * @internal
  */
-export function targetAddress(ipv6: boolean, dual: () => boolean, address: unknown, name: string, syscall: string, port: number): string {
+export function targetAddress(
+  ipv6: boolean,
+  dual: () => boolean,
+  address: unknown,
+  name: string,
+  syscall: string,
+  port: number,
+): string {
   if (typeof address !== 'string') throw invalidArgType(name, 'of type string', address);
   // Only an IPv6 literal has a colon. When the family fits, the literal goes
   // on as it is (the addon checks its spelling); otherwise it is checked in
@@ -104,7 +111,11 @@ export function targetAddress(ipv6: boolean, dual: () => boolean, address: unkno
   if (ipv6) {
     if (family === 6) return address;
     if (dual()) return `::ffff:${address}`;
-    throw refused('EAFNOSUPPORT', syscall, { address, port, hint: 'an IPv4 address needs dualMode = true on an IPv6 socket' });
+    throw refused('EAFNOSUPPORT', syscall, {
+      address,
+      port,
+      hint: 'an IPv4 address needs dualMode = true on an IPv6 socket',
+    });
   }
   if (family === 4) return address;
   throw refused('EAFNOSUPPORT', syscall, { address, port, hint: 'an IPv4 socket cannot use an IPv6 address' });

@@ -25,10 +25,13 @@ function bounded<T>(promise: Promise<T>, what: string): Promise<T> {
 }
 
 function listening(server: net.Server): Promise<net.Server> {
-  return bounded(new Promise((resolve, reject) => {
-    server.once('listening', () => resolve(server));
-    server.once('error', reject);
-  }), 'listen');
+  return bounded(
+    new Promise((resolve, reject) => {
+      server.once('listening', () => resolve(server));
+      server.once('error', reject);
+    }),
+    'listen',
+  );
 }
 
 function close(server: net.Server | dgram.Socket): Promise<void> {
@@ -37,14 +40,17 @@ function close(server: net.Server | dgram.Socket): Promise<void> {
 
 /** Whether a TCP client reaches host:port. */
 function reaches(host: string, port: number): Promise<boolean> {
-  return bounded(new Promise((resolve) => {
-    const client = net.connect({ host, port });
-    client.once('connect', () => {
-      client.destroy();
-      resolve(true);
-    });
-    client.once('error', () => resolve(false));
-  }), `connect to ${host}`);
+  return bounded(
+    new Promise((resolve) => {
+      const client = net.connect({ host, port });
+      client.once('connect', () => {
+        client.destroy();
+        resolve(true);
+      });
+      client.once('error', () => resolve(false));
+    }),
+    `connect to ${host}`,
+  );
 }
 
 /** getDualMode of a server Node listened the way `listen` says. */
@@ -75,8 +81,7 @@ const lines: Line[] = [
   {
     key: 'bindv6only',
     label: 'system default IPV6_V6ONLY',
-    help:
-      'The IPV6_V6ONLY a new IPv6 socket gets from the OS (Linux: net.ipv6.bindv6only). 0 means IPv6 sockets carry IPv4 unless told otherwise. dualmode sets it itself, so its sockets do not depend on it; Node\'s udp6 sockets do.',
+    help: "The IPV6_V6ONLY a new IPv6 socket gets from the OS (Linux: net.ipv6.bindv6only). 0 means IPv6 sockets carry IPv4 unless told otherwise. dualmode sets it itself, so its sockets do not depend on it; Node's udp6 sockets do.",
     run: ipv6(async () => {
       if (process.platform === 'linux') {
         return Number(fs.readFileSync('/proc/sys/net/ipv6/bindv6only', 'utf8').trim());
@@ -93,7 +98,7 @@ const lines: Line[] = [
   {
     key: 'newSocketDual',
     label: 'new Socket(Stream, Tcp) is dual',
-    help: 'Whether dualmode\'s dual-mode constructor, as .NET\'s, comes out as an IPv6 socket in dual mode.',
+    help: "Whether dualmode's dual-mode constructor, as .NET's, comes out as an IPv6 socket in dual mode.",
     run: () => {
       const socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
       try {
@@ -119,8 +124,7 @@ const lines: Line[] = [
   {
     key: 'wildcardConflict',
     label: ':: and 0.0.0.0 conflict on one port',
-    help:
-      'Whether an IPv4 socket can bind 0.0.0.0 on the port of a dual-mode listener on ::. true: EADDRINUSE, the two cannot share a port (Linux); false: both bind.',
+    help: 'Whether an IPv4 socket can bind 0.0.0.0 on the port of a dual-mode listener on ::. true: EADDRINUSE, the two cannot share a port (Linux); false: both bind.',
     run: ipv6(() => {
       const dual = new Socket(SocketType.Stream, ProtocolType.Tcp);
       const v4 = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
@@ -147,8 +151,7 @@ const lines: Line[] = [
   {
     key: 'nodeListenIpv6Only',
     label: 'net listen({ ipv6Only: true }) is dual',
-    help:
-      'getDualMode of listen({ port: 0, ipv6Only: true }) without a host. true means Node ignored ipv6Only (as Node 20 does when no host is given).',
+    help: 'getDualMode of listen({ port: 0, ipv6Only: true }) without a host. true means Node ignored ipv6Only (as Node 20 does when no host is given).',
     run: ipv6(() => nodeListen({ port: 0, ipv6Only: true })),
   },
   {
@@ -160,8 +163,7 @@ const lines: Line[] = [
   {
     key: 'nodeUdp6',
     label: 'dgram udp6 is dual',
-    help:
-      "getDualMode of dgram.createSocket('udp6').bind(0): Node leaves IPV6_V6ONLY at the system default, so this follows the line above it; toDgram() is dual either way.",
+    help: "getDualMode of dgram.createSocket('udp6').bind(0): Node leaves IPV6_V6ONLY at the system default, so this follows the line above it; toDgram() is dual either way.",
     run: ipv6(async () => {
       const socket = dgram.createSocket('udp6');
       await bounded(new Promise<void>((resolve) => socket.bind(0, resolve)), 'bind');
@@ -175,8 +177,7 @@ const lines: Line[] = [
   {
     key: 'udpAnswersFromDestination',
     label: 'dual UDP answers from the address asked',
-    help:
-      'A dual-mode UDP Socket on [::]:0 receives a datagram sent to 127.0.0.2 with receiveMessageFrom() (packet information ::ffff:127.0.0.2) and answers with sendTo({ from }): true when the reply comes from 127.0.0.2. n/a where datagram I/O with packet information is unavailable.',
+    help: 'A dual-mode UDP Socket on [::]:0 receives a datagram sent to 127.0.0.2 with receiveMessageFrom() (packet information ::ffff:127.0.0.2) and answers with sendTo({ from }): true when the reply comes from 127.0.0.2. n/a where datagram I/O with packet information is unavailable.',
     run: ipv6(async () => {
       const server = new Socket(SocketType.Dgram, ProtocolType.Udp);
       const client = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
@@ -239,7 +240,9 @@ async function main(args: string[]): Promise<number> {
   const [command, ...flags] = args;
   const unknown = flags.filter((flag) => flag !== '--json');
   if (command !== 'probe' || unknown.length > 0) {
-    process.stderr.write(`dualmode: unknown ${command !== 'probe' ? `command '${command}'` : `option '${unknown[0]}'`}\n\n${usage()}`);
+    process.stderr.write(
+      `dualmode: unknown ${command !== 'probe' ? `command '${command}'` : `option '${unknown[0]}'`}\n\n${usage()}`,
+    );
     return 2;
   }
   await probe(flags.includes('--json'));

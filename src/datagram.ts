@@ -183,7 +183,8 @@ export class DatagramIO {
     if (signal?.aborted) return Promise.reject(abortError(signal));
     if (this.#receives.size === 0) {
       const n = binding.recvmsg(this.#fd, this.#family, buffer, info, this.#meta);
-      if (n !== EAGAIN) return n >= 0 ? Promise.resolve(this.#result(n, info)) : Promise.reject(this.#error(n, 'recvmsg'));
+      if (n !== EAGAIN)
+        return n >= 0 ? Promise.resolve(this.#result(n, info)) : Promise.reject(this.#error(n, 'recvmsg'));
     }
     return new Promise((resolve, reject) => {
       this.#wait(this.#receives, { buffer, info, signal, onAbort: undefined, resolve, reject });
@@ -205,7 +206,17 @@ export class DatagramIO {
       if (n !== EAGAIN) return n >= 0 ? Promise.resolve(n) : Promise.reject(this.#error(n, 'sendmsg', address, port));
     }
     return new Promise((resolve, reject) => {
-      this.#wait(this.#sends, { buffer, address, port, fromAddress, fromInterface, signal, onAbort: undefined, resolve, reject });
+      this.#wait(this.#sends, {
+        buffer,
+        address,
+        port,
+        fromAddress,
+        fromInterface,
+        signal,
+        onAbort: undefined,
+        resolve,
+        reject,
+      });
     });
   }
 
@@ -264,7 +275,14 @@ export class DatagramIO {
   #serveSends(): void {
     const queue = this.#sends;
     for (let entry = queue.peek(); entry !== undefined; entry = queue.peek()) {
-      const n = binding.sendmsg(this.#fd, entry.buffer, entry.port, entry.address, entry.fromAddress, entry.fromInterface);
+      const n = binding.sendmsg(
+        this.#fd,
+        entry.buffer,
+        entry.port,
+        entry.address,
+        entry.fromAddress,
+        entry.fromInterface,
+      );
       if (n === EAGAIN) return;
       queue.shift();
       const settle = this.#settle(entry);
@@ -367,7 +385,10 @@ export function readSignal(options: unknown): AbortSignal | undefined {
 }
 
 /** `options.from` and `options.signal` of sendTo(), checked; each property read once. @internal */
-export function readSendToOptions(options: unknown): { source: { address: string; interface: number }; signal: AbortSignal | undefined } {
+export function readSendToOptions(options: unknown): {
+  source: { address: string; interface: number };
+  signal: AbortSignal | undefined;
+} {
   const source = { address: '', interface: 0 };
   if (options === undefined) return { source, signal: undefined };
   const opts = validateObject(options, 'options') as { from?: unknown; signal?: unknown };

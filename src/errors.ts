@@ -104,7 +104,10 @@ export class SocketError extends Error {
   constructor(errno: number, syscall: string, details: SocketErrorDetails = {}) {
     // An errno libuv has no name for keeps util.getSystemErrorName's answer
     // ("Unknown system error -33"), so that getSystemErrorName(errno) === code.
-    const [code, description] = util.getSystemErrorMap().get(errno) ?? [util.getSystemErrorName(errno), 'unknown error'];
+    const [code, description] = util.getSystemErrorMap().get(errno) ?? [
+      util.getSystemErrorName(errno),
+      'unknown error',
+    ];
     let message = `${syscall} ${code}: ${description}`;
     if (details.address !== undefined) {
       const host = details.address.includes(':') ? `[${details.address}]` : details.address;
@@ -239,13 +242,13 @@ export function badPort(name: string, value: number): CodedError<RangeError> {
 
 /** @internal */
 export function socketClosed(detail?: string): CodedError<Error> {
-  return coded(new Error(detail === undefined ? 'Socket is closed' : `Socket is closed: ${detail}`), 'ERR_SOCKET_CLOSED');
+  return coded(
+    new Error(detail === undefined ? 'Socket is closed' : `Socket is closed: ${detail}`),
+    'ERR_SOCKET_CLOSED',
+  );
 }
 
 /** @internal */
 export function socketDetached(owner: string): CodedError<Error> {
-  return coded(
-    new Error(`Socket is detached: its file descriptor now belongs to ${owner}`),
-    'ERR_SOCKET_DETACHED',
-  );
+  return coded(new Error(`Socket is detached: its file descriptor now belongs to ${owner}`), 'ERR_SOCKET_DETACHED');
 }

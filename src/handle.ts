@@ -9,7 +9,10 @@ import { fromNative, kFdTaken, refused, socketClosed, socketDetached } from './e
 import { binding, release } from './native';
 import { platform } from './options';
 
-const { AF_INET, AF_INET6, SOCK_STREAM, SOCK_DGRAM, SOCK_RAW, SOL_SOCKET, SO_ACCEPTCONN } = platform as Record<string, number>;
+const { AF_INET, AF_INET6, SOCK_STREAM, SOCK_DGRAM, SOCK_RAW, SOL_SOCKET, SO_ACCEPTCONN } = platform as Record<
+  string,
+  number
+>;
 
 const OPEN = 0;
 const CLOSED = 1;
@@ -191,9 +194,17 @@ export function describeDescriptor(fd: number): Described {
     throw refused('EAFNOSUPPORT', 'getsockopt', { hint: `fd ${fd} is not an IPv4 or IPv6 socket; it was left open` });
   }
   const socketType =
-    type === SOCK_STREAM ? SocketType.Stream : type === SOCK_DGRAM ? SocketType.Dgram : type === SOCK_RAW ? SocketType.Raw : undefined;
+    type === SOCK_STREAM
+      ? SocketType.Stream
+      : type === SOCK_DGRAM
+        ? SocketType.Dgram
+        : type === SOCK_RAW
+          ? SocketType.Raw
+          : undefined;
   if (socketType === undefined) {
-    throw refused('ESOCKTNOSUPPORT', 'getsockopt', { hint: `fd ${fd} is not a stream, datagram or raw socket; it was left open` });
+    throw refused('ESOCKTNOSUPPORT', 'getsockopt', {
+      hint: `fd ${fd} is not a stream, datagram or raw socket; it was left open`,
+    });
   }
   try {
     const bound = binding.localPort(fd) !== 0;

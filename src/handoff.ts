@@ -27,7 +27,6 @@ const nodeDgram = () => (dgramModule ??= require('node:dgram') as typeof dgram);
 const nodeDns = () => (dnsModule ??= require('node:dns') as typeof dns);
 const nodeCluster = () => (clusterModule ??= require('node:cluster') as Cluster);
 
-
 function taken(err: unknown): never {
   if (err !== null && typeof err === 'object') Object.defineProperty(err, kFdTaken, { value: true });
   throw err;
@@ -360,7 +359,9 @@ function targetFd(target: unknown): number {
     const fd = (target as unknown as { _handle?: { fd?: number } | null })._handle?.fd;
     if (typeof fd === 'number' && fd >= 0) return fd;
     // A cluster worker's server listens through the primary's socket.
-    throw socketClosed('the net.Server has no socket in this process (not listening, closed, or served by the cluster primary)');
+    throw socketClosed(
+      'the net.Server has no socket in this process (not listening, closed, or served by the cluster primary)',
+    );
   }
   if (target instanceof net.Socket) {
     checkPlatform('getDualMode');

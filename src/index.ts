@@ -6,7 +6,13 @@
  */
 export { isIPv4MappedToIPv6, mapToIPv4, mapToIPv6 } from './address';
 export { AddressFamily, ProtocolType, SocketFlags, SocketOptionLevel, SocketOptionName, SocketType } from './enums';
-export type { PacketInformation, ReceiveFromResult, ReceiveMessageFromResult, ReceiveOptions, SendToOptions } from './datagram';
+export type {
+  PacketInformation,
+  ReceiveFromResult,
+  ReceiveMessageFromResult,
+  ReceiveOptions,
+  SendToOptions,
+} from './datagram';
 export { getDualMode, type ConnectOptions, type ToDgramOptions, type ToServerOptions } from './handoff';
 export { NotSupportedError, SocketError, type SocketErrorDetails } from './errors';
 export type { EndPoint } from './native';

@@ -39,7 +39,14 @@ export interface Binding {
   dupAbove(fd: number, minimum: number): number;
   // Datagram I/O: byte counts, or a negative errno (EAGAIN: try again when the watcher says).
   recvmsg(fd: number, family: number, buf: Uint8Array, info: 0 | 1, meta: unknown[]): number;
-  sendmsg(fd: number, buf: Uint8Array, port: number, address: string, fromAddress: string, fromInterface: number): number;
+  sendmsg(
+    fd: number,
+    buf: Uint8Array,
+    port: number,
+    address: string,
+    fromAddress: string,
+    fromInterface: number,
+  ): number;
   packetInfo(fd: number, ipv4: 0 | 1, ipv6: 0 | 1): void;
   membership(fd: number, join: 0 | 1, group: string, local: string, interfaceIndex: number): void;
   getLinger(fd: number): [on: number, seconds: number];
@@ -94,7 +101,16 @@ const wrapped: Record<string, unknown> = {
 // their errors into a SocketError itself (fromNative / asSocketError, from
 // errno and syscall), and recvmsg/sendmsg return -errno. A wrapper would cost
 // a call and an arguments array per system call.
-const direct = new Set(['socket', 'close', 'bind', 'localPort', 'getsockoptInt', 'setsockoptInt', 'recvmsg', 'sendmsg']);
+const direct = new Set([
+  'socket',
+  'close',
+  'bind',
+  'localPort',
+  'getsockoptInt',
+  'setsockoptInt',
+  'recvmsg',
+  'sendmsg',
+]);
 for (const [name, value] of Object.entries(raw)) {
   if (typeof value !== 'function') continue;
   wrapped[name] = direct.has(name) ? value : wrap(value as (...args: unknown[]) => unknown);

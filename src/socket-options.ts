@@ -156,18 +156,30 @@ export function setLinger(fd: number, linger: LingerOption): void {
 }
 
 function setMembership(fd: number, ipv6: boolean, join: boolean, value: unknown): void {
-  const object = validateObject(value, 'value') as { group?: unknown; localAddress?: unknown; interfaceIndex?: unknown };
+  const object = validateObject(value, 'value') as {
+    group?: unknown;
+    localAddress?: unknown;
+    interfaceIndex?: unknown;
+  };
   const group = object.group;
   const localAddress = ipv6 ? undefined : object.localAddress;
   const interfaceIndex = object.interfaceIndex;
   // MulticastOption.cs: InterfaceIndex 0..0x00FFFFFF; IPv6MulticastOption: 0..0xFFFFFFFF.
-  const index = interfaceIndex === undefined ? 0 : validateInteger(interfaceIndex, 'value.interfaceIndex', 0, ipv6 ? 0xffffffff : 0xffffff);
+  const index =
+    interfaceIndex === undefined
+      ? 0
+      : validateInteger(interfaceIndex, 'value.interfaceIndex', 0, ipv6 ? 0xffffffff : 0xffffff);
   if (ipFamily(group, 'value.group') !== (ipv6 ? 6 : 4)) {
-    throw outOfRange('value.group', ipv6 ? 'an IPv6 address for SocketOptionLevel.IPv6' : 'an IPv4 address for SocketOptionLevel.IP', group);
+    throw outOfRange(
+      'value.group',
+      ipv6 ? 'an IPv6 address for SocketOptionLevel.IPv6' : 'an IPv4 address for SocketOptionLevel.IP',
+      group,
+    );
   }
   let local = '';
   if (localAddress !== undefined) {
-    if (ipFamily(localAddress, 'value.localAddress') !== 4) throw outOfRange('value.localAddress', 'an IPv4 address', localAddress);
+    if (ipFamily(localAddress, 'value.localAddress') !== 4)
+      throw outOfRange('value.localAddress', 'an IPv4 address', localAddress);
     local = localAddress as string;
   }
   try {

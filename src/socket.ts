@@ -2,8 +2,23 @@
 // options, bind and listen over a descriptor the class owns until it is
 // closed, detached or handed to Node.
 import { ipFamily, targetAddress } from './address';
-import { AddressFamily, SocketOptionLevel, SocketOptionLevel as Level, SocketOptionName, SocketType, type ProtocolType } from './enums';
-import { readSendToOptions, readSignal, type DatagramIO, type ReceiveFromResult, type ReceiveMessageFromResult, type ReceiveOptions, type SendToOptions } from './datagram';
+import {
+  AddressFamily,
+  SocketOptionLevel,
+  SocketOptionLevel as Level,
+  SocketOptionName,
+  SocketType,
+  type ProtocolType,
+} from './enums';
+import {
+  readSendToOptions,
+  readSignal,
+  type DatagramIO,
+  type ReceiveFromResult,
+  type ReceiveMessageFromResult,
+  type ReceiveOptions,
+  type SendToOptions,
+} from './datagram';
 import {
   NotSupportedError,
   asSocketError,
@@ -60,16 +75,8 @@ import {
   validatePort,
 } from './validate';
 
-const {
-  AF_UNSPEC,
-  AF_INET,
-  AF_INET6,
-  SOCK_STREAM,
-  SOCK_DGRAM,
-  SOCK_RAW,
-  SOL_SOCKET,
-  UV_UDP_REUSE,
-} = platform as Record<string, number>;
+const { AF_UNSPEC, AF_INET, AF_INET6, SOCK_STREAM, SOCK_DGRAM, SOCK_RAW, SOL_SOCKET, UV_UDP_REUSE } =
+  platform as Record<string, number>;
 
 // The platform's numbers for the .NET values a Socket can be created with
 // (plain objects: an integer-keyed property read, no hashing).
@@ -232,7 +239,6 @@ export class Socket implements Disposable {
     const adopted: Adopted = { fd, ...describeDescriptor(fd) };
     return Reflect.construct(Socket, [kAdopt, adopted]) as Socket;
   }
-
 
   /**
    * Whether this OS can create IPv4 sockets (.NET `Socket.OSSupportsIPv4`).
@@ -778,7 +784,8 @@ export class Socket implements Disposable {
     const { address, port } = readEndPoint(endPoint);
     ipFamily(address, 'endPoint.address');
     const { source, signal } = readSendToOptions(options);
-    const fromAddress = source.address === '' ? '' : this.#target(fd, source.address, 'options.from.address', 'sendmsg', port);
+    const fromAddress =
+      source.address === '' ? '' : this.#target(fd, source.address, 'options.from.address', 'sendmsg', port);
     const target = this.#target(fd, address, 'endPoint.address', 'sendmsg', port);
     const io = this.#io();
     return io instanceof Promise ? io : io.send(buffer, target, port, fromAddress, source.interface, signal);
@@ -920,8 +927,6 @@ export class Socket implements Disposable {
   #handOff<T>(adopt: () => T, owner: string): T {
     return this.#handle.runHandOff(adopt, owner);
   }
-
-
 
   // Datagram I/O needs a datagram socket, and an event loop the addon can watch.
   #checkDatagramIO(method: string): void {

@@ -24,7 +24,11 @@ export function validateInt32(value: unknown, name: string, min = -2147483648): 
 const memberSets = new Map<object, ReadonlySet<number>>();
 
 /** Checks that `value` is one of the values of the frozen enum `members`. @internal */
-export function validateMember<T extends number>(value: unknown, name: string, members: Readonly<Record<string, T>>): T {
+export function validateMember<T extends number>(
+  value: unknown,
+  name: string,
+  members: Readonly<Record<string, T>>,
+): T {
   let set = memberSets.get(members);
   if (set === undefined) memberSets.set(members, (set = new Set(Object.values(members))));
   if (set.has(value as number)) return value as T;

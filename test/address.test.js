@@ -175,7 +175,10 @@ describe('invalid input to the address helpers', () => {
     }
     for (const [what, input] of wrongTypes) {
       test(`${name} of ${what} throws TypeError ERR_INVALID_ARG_TYPE naming the "ip" argument`, () => {
-        assert.throws(() => fn(input), coded(TypeError, 'ERR_INVALID_ARG_TYPE', /"ip" argument must be of type string/));
+        assert.throws(
+          () => fn(input),
+          coded(TypeError, 'ERR_INVALID_ARG_TYPE', /"ip" argument must be of type string/),
+        );
       });
     }
     test(`${name}() with no argument throws TypeError ERR_INVALID_ARG_TYPE`, () => {

@@ -67,7 +67,7 @@ function refusedBy(code, syscall) {
 /** A matcher for "this very object was thrown". */
 function sameError(expected) {
   return {
-    label: 'the getter\'s own exception',
+    label: "the getter's own exception",
     matcher: (err) => {
       assert.equal(err, expected);
       return true;
@@ -117,7 +117,10 @@ const notUint8Arrays = () => [
   ['an array-like object', { length: 4, 0: 0, 1: 0, 2: 0, 3: 0 }],
   ['an object that only inherits Uint8Array.prototype', Object.create(Uint8Array.prototype)],
   ['a Proxy of a Uint8Array', new Proxy(new Uint8Array(4), {})],
-  ['a Uint16Array whose prototype was set to Uint8Array.prototype', Object.setPrototypeOf(new Uint16Array(2), Uint8Array.prototype)],
+  [
+    'a Uint16Array whose prototype was set to Uint8Array.prototype',
+    Object.setPrototypeOf(new Uint16Array(2), Uint8Array.prototype),
+  ],
 ];
 
 /** A Uint8Array of `size` bytes whose own `byteLength` property lies that it has 4. */
@@ -158,29 +161,97 @@ const addressFamilyRange = [
 ];
 
 creationCases('new Socket(socketType, protocolType) with bad arguments', [
-  ...notNumbers.map(([what, v]) => [`new Socket(socketType, protocolType) with socketType = ${what}`, () => new Socket(v, Tcp), argType('socketType')]),
-  ...socketTypeRange.map(([what, v]) => [`new Socket(socketType, protocolType) with socketType = ${what}`, () => new Socket(v, Tcp), outOfRange('socketType')]),
-  ...notNumbers.map(([what, v]) => [`new Socket(socketType, protocolType) with protocolType = ${what}`, () => new Socket(Stream, v), argType('protocolType')]),
-  ...protocolTypeRange.map(([what, v]) => [`new Socket(socketType, protocolType) with protocolType = ${what}`, () => new Socket(Stream, v), outOfRange('protocolType')]),
-  ['new Socket(Stream, Udp), a pair the OS refuses,', () => new Socket(Stream, ProtocolType.Udp), refusedBy('EPROTONOSUPPORT', 'socket')],
+  ...notNumbers.map(([what, v]) => [
+    `new Socket(socketType, protocolType) with socketType = ${what}`,
+    () => new Socket(v, Tcp),
+    argType('socketType'),
+  ]),
+  ...socketTypeRange.map(([what, v]) => [
+    `new Socket(socketType, protocolType) with socketType = ${what}`,
+    () => new Socket(v, Tcp),
+    outOfRange('socketType'),
+  ]),
+  ...notNumbers.map(([what, v]) => [
+    `new Socket(socketType, protocolType) with protocolType = ${what}`,
+    () => new Socket(Stream, v),
+    argType('protocolType'),
+  ]),
+  ...protocolTypeRange.map(([what, v]) => [
+    `new Socket(socketType, protocolType) with protocolType = ${what}`,
+    () => new Socket(Stream, v),
+    outOfRange('protocolType'),
+  ]),
+  [
+    'new Socket(Stream, Udp), a pair the OS refuses,',
+    () => new Socket(Stream, ProtocolType.Udp),
+    refusedBy('EPROTONOSUPPORT', 'socket'),
+  ],
 ]);
 
 creationCases('new Socket(addressFamily, socketType, protocolType) with bad arguments', [
-  ...notNumbers.map(([what, v]) => [`new Socket(addressFamily, socketType, protocolType) with addressFamily = ${what}`, () => new Socket(v, Stream, Tcp), argType('addressFamily')]),
-  ...addressFamilyRange.map(([what, v]) => [`new Socket(addressFamily, socketType, protocolType) with addressFamily = ${what}`, () => new Socket(v, Stream, Tcp), outOfRange('addressFamily')]),
-  ...notNumbers.map(([what, v]) => [`new Socket(addressFamily, socketType, protocolType) with socketType = ${what}`, () => new Socket(V6, v, Tcp), argType('socketType')]),
-  ...socketTypeRange.map(([what, v]) => [`new Socket(addressFamily, socketType, protocolType) with socketType = ${what}`, () => new Socket(V6, v, Tcp), outOfRange('socketType')]),
-  ...notNumbers.map(([what, v]) => [`new Socket(addressFamily, socketType, protocolType) with protocolType = ${what}`, () => new Socket(V6, Stream, v), argType('protocolType')]),
-  ...protocolTypeRange.map(([what, v]) => [`new Socket(addressFamily, socketType, protocolType) with protocolType = ${what}`, () => new Socket(V6, Stream, v), outOfRange('protocolType')]),
-  ['new Socket(InterNetworkV6, Stream, Udp), a combination the OS refuses,', () => new Socket(V6, Stream, ProtocolType.Udp), refusedBy('EPROTONOSUPPORT', 'socket')],
-  ['new Socket(InterNetwork, Dgram, Tcp), a combination the OS refuses,', () => new Socket(AddressFamily.InterNetwork, SocketType.Dgram, Tcp), refusedBy('EPROTONOSUPPORT', 'socket')],
-  ['new Socket(Unspecified, Stream, Tcp), a family the OS refuses,', () => new Socket(AddressFamily.Unspecified, Stream, Tcp), refusedBy('EAFNOSUPPORT', 'socket')],
+  ...notNumbers.map(([what, v]) => [
+    `new Socket(addressFamily, socketType, protocolType) with addressFamily = ${what}`,
+    () => new Socket(v, Stream, Tcp),
+    argType('addressFamily'),
+  ]),
+  ...addressFamilyRange.map(([what, v]) => [
+    `new Socket(addressFamily, socketType, protocolType) with addressFamily = ${what}`,
+    () => new Socket(v, Stream, Tcp),
+    outOfRange('addressFamily'),
+  ]),
+  ...notNumbers.map(([what, v]) => [
+    `new Socket(addressFamily, socketType, protocolType) with socketType = ${what}`,
+    () => new Socket(V6, v, Tcp),
+    argType('socketType'),
+  ]),
+  ...socketTypeRange.map(([what, v]) => [
+    `new Socket(addressFamily, socketType, protocolType) with socketType = ${what}`,
+    () => new Socket(V6, v, Tcp),
+    outOfRange('socketType'),
+  ]),
+  ...notNumbers.map(([what, v]) => [
+    `new Socket(addressFamily, socketType, protocolType) with protocolType = ${what}`,
+    () => new Socket(V6, Stream, v),
+    argType('protocolType'),
+  ]),
+  ...protocolTypeRange.map(([what, v]) => [
+    `new Socket(addressFamily, socketType, protocolType) with protocolType = ${what}`,
+    () => new Socket(V6, Stream, v),
+    outOfRange('protocolType'),
+  ]),
+  [
+    'new Socket(InterNetworkV6, Stream, Udp), a combination the OS refuses,',
+    () => new Socket(V6, Stream, ProtocolType.Udp),
+    refusedBy('EPROTONOSUPPORT', 'socket'),
+  ],
+  [
+    'new Socket(InterNetwork, Dgram, Tcp), a combination the OS refuses,',
+    () => new Socket(AddressFamily.InterNetwork, SocketType.Dgram, Tcp),
+    refusedBy('EPROTONOSUPPORT', 'socket'),
+  ],
+  [
+    'new Socket(Unspecified, Stream, Tcp), a family the OS refuses,',
+    () => new Socket(AddressFamily.Unspecified, Stream, Tcp),
+    refusedBy('EAFNOSUPPORT', 'socket'),
+  ],
 ]);
 
 creationCases('Socket.fromFd(fd) with bad arguments', [
-  ...[['a numeric string', '3'], ...notNumbers.filter(([what]) => what !== 'a numeric string')].map(([what, v]) => [`Socket.fromFd(fd) with fd = ${what}`, () => Socket.fromFd(v), argType('fd')]),
-  ...[['-1', -1], ['-0.5', -0.5], ['2 ** 31', 2 ** 31], ...notIntegers].map(([what, v]) => [`Socket.fromFd(fd) with fd = ${what}`, () => Socket.fromFd(v), outOfRange('fd')]),
-  ['Socket.fromFd(2 ** 31 - 1), a descriptor that is not open,', () => Socket.fromFd(2 ** 31 - 1), refusedBy('EBADF', 'getsockopt')],
+  ...[['a numeric string', '3'], ...notNumbers.filter(([what]) => what !== 'a numeric string')].map(([what, v]) => [
+    `Socket.fromFd(fd) with fd = ${what}`,
+    () => Socket.fromFd(v),
+    argType('fd'),
+  ]),
+  ...[['-1', -1], ['-0.5', -0.5], ['2 ** 31', 2 ** 31], ...notIntegers].map(([what, v]) => [
+    `Socket.fromFd(fd) with fd = ${what}`,
+    () => Socket.fromFd(v),
+    outOfRange('fd'),
+  ]),
+  [
+    'Socket.fromFd(2 ** 31 - 1), a descriptor that is not open,',
+    () => Socket.fromFd(2 ** 31 - 1),
+    refusedBy('EBADF', 'getsockopt'),
+  ],
 ]);
 
 test('Socket.fromFd(fd) of an open regular file throws SocketError ENOTSOCK and leaves that file open', (t) => {
@@ -255,7 +326,14 @@ openSocketCases('the dualMode setter with a value that is not a boolean', [
     ['a BigInt 1n', 1n, false],
     ['a function', () => true, false],
     ['a Boolean object wrapping false', Object(false), false],
-  ].map(([what, v, dual]) => [`socket.dualMode = ${what}`, (s) => { s.dualMode = v; }, argType('dualMode'), { dual }]),
+  ].map(([what, v, dual]) => [
+    `socket.dualMode = ${what}`,
+    (s) => {
+      s.dualMode = v;
+    },
+    argType('dualMode'),
+    { dual },
+  ]),
 ]);
 
 const boom = new Error('the address getter failed');
@@ -289,7 +367,11 @@ openSocketCases('bind(endPoint) with a bad endPoint', [
     ['a BigInt', { address: 1n }],
     ['a function', { address: () => '::1' }],
     ['true', { address: true }],
-  ].map(([what, fields]) => [`bind() with endPoint.address ${what}`, (s) => s.bind({ port: 0, ...fields }), argType('endPoint.address')]),
+  ].map(([what, fields]) => [
+    `bind() with endPoint.address ${what}`,
+    (s) => s.bind({ port: 0, ...fields }),
+    argType('endPoint.address'),
+  ]),
 
   ...[
     'localhost',
@@ -308,7 +390,11 @@ openSocketCases('bind(endPoint) with a bad endPoint', [
     '256.0.0.1',
     '::g',
     '1::2::3',
-  ].map((address) => [`bind({ address: ${show(address)}, port: 0 })`, (s) => s.bind({ address, port: 0 }), invalidIP(address)]),
+  ].map((address) => [
+    `bind({ address: ${show(address)}, port: 0 })`,
+    (s) => s.bind({ address, port: 0 }),
+    invalidIP(address),
+  ]),
 
   ...[
     ['missing', {}],
@@ -323,7 +409,11 @@ openSocketCases('bind(endPoint) with a bad endPoint', [
     ['a BigInt 0n', { port: 0n }],
     ['a function', { port: () => 0 }],
     ['false', { port: false }],
-  ].map(([what, fields]) => [`bind() with endPoint.port ${what}`, (s) => s.bind({ address: '::1', ...fields }), argType('endPoint.port')]),
+  ].map(([what, fields]) => [
+    `bind() with endPoint.port ${what}`,
+    (s) => s.bind({ address: '::1', ...fields }),
+    argType('endPoint.port'),
+  ]),
 
   ...[
     ['-1', -1],
@@ -334,21 +424,42 @@ openSocketCases('bind(endPoint) with a bad endPoint', [
     ['NaN', NaN],
     ['Infinity', Infinity],
     ['-Infinity', -Infinity],
-  ].map(([what, port]) => [`bind({ address: '::1', port: ${what} })`, (s) => s.bind({ address: '::1', port }), badPort]),
+  ].map(([what, port]) => [
+    `bind({ address: '::1', port: ${what} })`,
+    (s) => s.bind({ address: '::1', port }),
+    badPort,
+  ]),
 
   ...[
     ["'127.0.0.1'", '127.0.0.1'],
     ["'0.0.0.0'", '0.0.0.0'],
-  ].map(([what, address]) => [`bind({ address: ${what}, port: 65536 }), an IPv4 address with a bad port,`, (s) => s.bind({ address, port: 65536 }), badPort, { dual: true }]),
+  ].map(([what, address]) => [
+    `bind({ address: ${what}, port: 65536 }), an IPv4 address with a bad port,`,
+    (s) => s.bind({ address, port: 65536 }),
+    badPort,
+    { dual: true },
+  ]),
 
   [
     'bind() with an endPoint whose address getter throws',
-    (s) => s.bind({ get address() { throw boom; }, port: 0 }),
+    (s) =>
+      s.bind({
+        get address() {
+          throw boom;
+        },
+        port: 0,
+      }),
     sameError(boom),
   ],
   [
     'bind() with an endPoint whose port getter throws',
-    (s) => s.bind({ address: '::1', get port() { throw portBoom; } }),
+    (s) =>
+      s.bind({
+        address: '::1',
+        get port() {
+          throw portBoom;
+        },
+      }),
     sameError(portBoom),
   ],
 ]);
@@ -367,22 +478,23 @@ test('bind() reads endPoint.address once: a getter that changes its answer canno
   assert.equal(socket.localEndPoint.address, '::1');
 });
 
-test(
-  'bind() with an IPv6 literal whose zone id is longer than any interface name gives the usual "Invalid IP address: <input>" message',
-  (t) => {
-    const socket = v6Socket(t, false);
-    const before = snapshot(socket);
-    const address = `::1%${'a'.repeat(80)}`;
-    assert.throws(() => socket.bind({ address, port: 0 }), invalidIP(address).matcher);
-    assertUnchangedAndUsable(socket, before);
-  },
-);
+test('bind() with an IPv6 literal whose zone id is longer than any interface name gives the usual "Invalid IP address: <input>" message', (t) => {
+  const socket = v6Socket(t, false);
+  const before = snapshot(socket);
+  const address = `::1%${'a'.repeat(80)}`;
+  assert.throws(() => socket.bind({ address, port: 0 }), invalidIP(address).matcher);
+  assertUnchangedAndUsable(socket, before);
+});
 
 openSocketCases('listen(backlog) with a bad backlog', [
   ...notNumbers
     .filter(([what]) => what !== 'undefined') // undefined means the default backlog
     .map(([what, v]) => [`listen(${what})`, (s) => s.listen(v), argType('backlog')]),
-  ...[['-1', -1], ['2 ** 31', 2 ** 31], ...notIntegers].map(([what, v]) => [`listen(${what})`, (s) => s.listen(v), outOfRange('backlog')]),
+  ...[['-1', -1], ['2 ** 31', 2 ** 31], ...notIntegers].map(([what, v]) => [
+    `listen(${what})`,
+    (s) => s.listen(v),
+    outOfRange('backlog'),
+  ]),
 ]);
 
 /** Cases for a (level, name) pair of integer arguments, given how to call with them. */
@@ -390,7 +502,8 @@ function levelNameCases(call, build) {
   const cases = [];
   for (const argument of ['level', 'name']) {
     const args = (v) => (argument === 'level' ? [v, Name.IPv6Only] : [Level.IPv6, v]);
-    for (const [what, v] of notNumbers) cases.push([`${call} with ${argument} = ${what}`, (s) => build(s, ...args(v)), argType(argument)]);
+    for (const [what, v] of notNumbers)
+      cases.push([`${call} with ${argument} = ${what}`, (s) => build(s, ...args(v)), argType(argument)]);
     for (const [what, v] of [...notIntegers, ...outsideInt32]) {
       cases.push([`${call} with ${argument} = ${what}`, (s) => build(s, ...args(v)), outOfRange(argument)]);
     }
@@ -400,16 +513,26 @@ function levelNameCases(call, build) {
 
 openSocketCases('getSocketOption(level, name) with bad arguments', [
   ...levelNameCases('getSocketOption(level, name)', (s, level, name) => s.getSocketOption(level, name)),
-  ['getSocketOption(Socket, SendTimeout), a pair with no integer mapping,', (s) => s.getSocketOption(Level.Socket, Name.SendTimeout), refusedBy('ENOPROTOOPT', 'getsockopt')],
-  ['getSocketOption(12345, ReuseAddress), an unknown level,', (s) => s.getSocketOption(12345, Name.ReuseAddress), refusedBy('ENOPROTOOPT', 'getsockopt')],
+  [
+    'getSocketOption(Socket, SendTimeout), a pair with no integer mapping,',
+    (s) => s.getSocketOption(Level.Socket, Name.SendTimeout),
+    refusedBy('ENOPROTOOPT', 'getsockopt'),
+  ],
+  [
+    'getSocketOption(12345, ReuseAddress), an unknown level,',
+    (s) => s.getSocketOption(12345, Name.ReuseAddress),
+    refusedBy('ENOPROTOOPT', 'getsockopt'),
+  ],
 ]);
 
 // Bad values are tried on an option that is 0 (ReuseAddress) and on one that is
 // 1 (IPv6Only with dualMode false), so any coercion to an int would show.
-const notOptionValues = notNumbers.filter(([what]) => what !== 'a boolean').concat([
-  ['a Boolean object', Object(true)],
-  ["'true'", 'true'],
-]);
+const notOptionValues = notNumbers
+  .filter(([what]) => what !== 'a boolean')
+  .concat([
+    ['a Boolean object', Object(true)],
+    ["'true'", 'true'],
+  ]);
 const optionValueRange = [
   ['1.5', 1.5],
   ['0.5', 0.5],
@@ -427,10 +550,22 @@ const integerOptions = [
 openSocketCases('setSocketOption(level, name, value) with bad arguments', [
   ...levelNameCases('setSocketOption(level, name, 1)', (s, level, name) => s.setSocketOption(level, name, 1)),
   ...integerOptions.flatMap(([option, level, name]) => [
-    ...notOptionValues.map(([what, v]) => [`setSocketOption${option} with value = ${what}`, (s) => s.setSocketOption(level, name, v), argType('value')]),
-    ...optionValueRange.map(([what, v]) => [`setSocketOption${option} with value = ${what}`, (s) => s.setSocketOption(level, name, v), outOfRange('value')]),
+    ...notOptionValues.map(([what, v]) => [
+      `setSocketOption${option} with value = ${what}`,
+      (s) => s.setSocketOption(level, name, v),
+      argType('value'),
+    ]),
+    ...optionValueRange.map(([what, v]) => [
+      `setSocketOption${option} with value = ${what}`,
+      (s) => s.setSocketOption(level, name, v),
+      outOfRange('value'),
+    ]),
   ]),
-  ['setSocketOption(Socket, SendTimeout, 1), a pair with no integer mapping,', (s) => s.setSocketOption(Level.Socket, Name.SendTimeout, 1), refusedBy('ENOPROTOOPT', 'setsockopt')],
+  [
+    'setSocketOption(Socket, SendTimeout, 1), a pair with no integer mapping,',
+    (s) => s.setSocketOption(Level.Socket, Name.SendTimeout, 1),
+    refusedBy('ENOPROTOOPT', 'setsockopt'),
+  ],
 ]);
 
 openSocketCases('getRawSocketOption(level, name, buf) with bad arguments', [
@@ -438,28 +573,55 @@ openSocketCases('getRawSocketOption(level, name, buf) with bad arguments', [
     // level/name here are platform numbers; the .NET values stand in for any valid int.
     s.getRawSocketOption(level, name, new Uint8Array(4)),
   ),
-  ...notUint8Arrays().map(([what, v]) => [`getRawSocketOption(IPPROTO_IPV6, IPV6_V6ONLY, buf) with buf = ${what}`, (s) => s.getRawSocketOption(IPPROTO_IPV6, IPV6_V6ONLY, v), argType('buf')]),
+  ...notUint8Arrays().map(([what, v]) => [
+    `getRawSocketOption(IPPROTO_IPV6, IPV6_V6ONLY, buf) with buf = ${what}`,
+    (s) => s.getRawSocketOption(IPPROTO_IPV6, IPV6_V6ONLY, v),
+    argType('buf'),
+  ]),
   ...[
     ['an empty Uint8Array', () => new Uint8Array(0)],
     ['an empty Buffer', () => Buffer.alloc(0)],
-    ['a detached Uint8Array', () => {
-      const bytes = new Uint8Array(4);
-      structuredClone(bytes.buffer, { transfer: [bytes.buffer] });
-      return bytes;
-    }],
+    [
+      'a detached Uint8Array',
+      () => {
+        const bytes = new Uint8Array(4);
+        structuredClone(bytes.buffer, { transfer: [bytes.buffer] });
+        return bytes;
+      },
+    ],
     [`a Uint8Array of ${MAX_OPTION_BYTES + 1} bytes`, () => new Uint8Array(MAX_OPTION_BYTES + 1)],
-    [`a Uint8Array of ${MAX_OPTION_BYTES + 1} bytes whose own byteLength property says 4`, () => lyingAboutLength(MAX_OPTION_BYTES + 1)],
-  ].map(([what, make]) => [`getRawSocketOption(IPPROTO_IPV6, IPV6_V6ONLY, buf) with buf = ${what}`, (s) => s.getRawSocketOption(IPPROTO_IPV6, IPV6_V6ONLY, make()), outOfRange('buf.byteLength')]),
+    [
+      `a Uint8Array of ${MAX_OPTION_BYTES + 1} bytes whose own byteLength property says 4`,
+      () => lyingAboutLength(MAX_OPTION_BYTES + 1),
+    ],
+  ].map(([what, make]) => [
+    `getRawSocketOption(IPPROTO_IPV6, IPV6_V6ONLY, buf) with buf = ${what}`,
+    (s) => s.getRawSocketOption(IPPROTO_IPV6, IPV6_V6ONLY, make()),
+    outOfRange('buf.byteLength'),
+  ]),
 ]);
 
 openSocketCases('setRawSocketOption(level, name, buf) with bad arguments', [
-  ...levelNameCases('setRawSocketOption(level, name, new Uint8Array(4))', (s, level, name) => s.setRawSocketOption(level, name, new Uint8Array(4))),
-  ...notUint8Arrays().map(([what, v]) => [`setRawSocketOption(IPPROTO_IPV6, IPV6_V6ONLY, buf) with buf = ${what}`, (s) => s.setRawSocketOption(IPPROTO_IPV6, IPV6_V6ONLY, v), argType('buf')]),
+  ...levelNameCases('setRawSocketOption(level, name, new Uint8Array(4))', (s, level, name) =>
+    s.setRawSocketOption(level, name, new Uint8Array(4)),
+  ),
+  ...notUint8Arrays().map(([what, v]) => [
+    `setRawSocketOption(IPPROTO_IPV6, IPV6_V6ONLY, buf) with buf = ${what}`,
+    (s) => s.setRawSocketOption(IPPROTO_IPV6, IPV6_V6ONLY, v),
+    argType('buf'),
+  ]),
   // All zeros: were it written, IPV6_V6ONLY would become 0 and dualMode true.
   ...[
     [`a Uint8Array of ${MAX_OPTION_BYTES + 1} zero bytes`, () => new Uint8Array(MAX_OPTION_BYTES + 1)],
-    [`a Uint8Array of ${MAX_OPTION_BYTES + 1} zero bytes whose own byteLength property says 4`, () => lyingAboutLength(MAX_OPTION_BYTES + 1)],
-  ].map(([what, make]) => [`setRawSocketOption(IPPROTO_IPV6, IPV6_V6ONLY, buf) with buf = ${what}`, (s) => s.setRawSocketOption(IPPROTO_IPV6, IPV6_V6ONLY, make()), outOfRange('buf.byteLength')]),
+    [
+      `a Uint8Array of ${MAX_OPTION_BYTES + 1} zero bytes whose own byteLength property says 4`,
+      () => lyingAboutLength(MAX_OPTION_BYTES + 1),
+    ],
+  ].map(([what, make]) => [
+    `setRawSocketOption(IPPROTO_IPV6, IPV6_V6ONLY, buf) with buf = ${what}`,
+    (s) => s.setRawSocketOption(IPPROTO_IPV6, IPV6_V6ONLY, make()),
+    outOfRange('buf.byteLength'),
+  ]),
 ]);
 
 // ---------------------------------------------------------------------------

@@ -45,7 +45,10 @@ test('a short bench run prints the table and writes every target figure to its J
       /^receiveMessageFrom \+ sendTo\(\{from\}\) \| dgram 'message' \+ send\(rinfo\)$/,
       /^require\('dualmode'\) \| require\(/,
     ]) {
-      assert.ok(judged.some((name) => expected.test(name)), `${expected} is among the judged figures:\n${judged.join('\n')}`);
+      assert.ok(
+        judged.some((name) => expected.test(name)),
+        `${expected} is among the judged figures:\n${judged.join('\n')}`,
+      );
     }
     for (const figure of out.figures) {
       const { median, min, max } = figure.ratio;

@@ -79,20 +79,24 @@ test('with DUALMODE_DISABLE_IPV6=1 the IPv6 findings are null, and the default s
 const unshare = spawnSync('unshare', ['-n', 'true'], { encoding: 'utf8', timeout: 10000 });
 const skip = unshare.status === 0 ? false : `unshare -n is not permitted here: ${(unshare.stderr || '').trim()}`;
 
-test('on a bindv6only=1 host the probe shows Node\'s udp6 socket IPv6-only while dualmode\'s socket stays dual', { skip }, () => {
-  const script = 'ip link set lo up && sysctl -qw net.ipv6.bindv6only=1 && exec "$0" "$1" probe --json';
-  const result = spawnSync('unshare', ['-n', 'sh', '-c', script, process.execPath, cli], {
-    encoding: 'utf8',
-    timeout: 30000,
-  });
-  assert.equal(result.status, 0, result.stderr);
-  const report = JSON.parse(result.stdout);
-  assert.equal(report.bindv6only, 1);
-  assert.equal(report.nodeUdp6, false);
-  assert.equal(report.newSocketDual, true);
-  assert.equal(report.ipv4ReachesDual, true);
-  assert.equal(report.nodeListen, true, 'libuv sets IPV6_V6ONLY itself for TCP');
-});
+test(
+  "on a bindv6only=1 host the probe shows Node's udp6 socket IPv6-only while dualmode's socket stays dual",
+  { skip },
+  () => {
+    const script = 'ip link set lo up && sysctl -qw net.ipv6.bindv6only=1 && exec "$0" "$1" probe --json';
+    const result = spawnSync('unshare', ['-n', 'sh', '-c', script, process.execPath, cli], {
+      encoding: 'utf8',
+      timeout: 30000,
+    });
+    assert.equal(result.status, 0, result.stderr);
+    const report = JSON.parse(result.stdout);
+    assert.equal(report.bindv6only, 1);
+    assert.equal(report.nodeUdp6, false);
+    assert.equal(report.newSocketDual, true);
+    assert.equal(report.ipv4ReachesDual, true);
+    assert.equal(report.nodeListen, true, 'libuv sets IPV6_V6ONLY itself for TCP');
+  },
+);
 
 test('dist/cli.js is executable with a node shebang, so npx dualmode runs it in the repository too', () => {
   const stat = fs.statSync(cli);

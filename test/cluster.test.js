@@ -100,25 +100,22 @@ test('each worker closes its server on request and exits 0 on its own, after dis
   ]);
 });
 
-test(
-  "the primary's worker.disconnect() closes a worker's toServer() server, as it closes servers the worker made with listen(), so the worker exits 0",
-  () => {
-    const env = { ...process.env };
-    delete env.DUALMODE_DISABLE_IPV6;
-    const disconnectRun = spawnSync(process.execPath, [fixture, 'disconnect'], {
-      cwd: root,
-      env,
-      encoding: 'utf8',
-      timeout: 30_000,
-      killSignal: 'SIGKILL',
-    });
-    assert.equal(disconnectRun.status, 0, `status ${disconnectRun.status}\n${disconnectRun.stderr}`);
-    const result = JSON.parse(disconnectRun.stdout);
-    assert.equal(result.stopMode, 'disconnect');
-    assert.deepEqual(result.ids, [1, 2], 'both workers served before the disconnect');
-    assert.deepEqual(result.exits, [
-      { id: 1, code: 0, signal: null, exitedAfterDisconnect: true },
-      { id: 2, code: 0, signal: null, exitedAfterDisconnect: true },
-    ]);
-  },
-);
+test("the primary's worker.disconnect() closes a worker's toServer() server, as it closes servers the worker made with listen(), so the worker exits 0", () => {
+  const env = { ...process.env };
+  delete env.DUALMODE_DISABLE_IPV6;
+  const disconnectRun = spawnSync(process.execPath, [fixture, 'disconnect'], {
+    cwd: root,
+    env,
+    encoding: 'utf8',
+    timeout: 30_000,
+    killSignal: 'SIGKILL',
+  });
+  assert.equal(disconnectRun.status, 0, `status ${disconnectRun.status}\n${disconnectRun.stderr}`);
+  const result = JSON.parse(disconnectRun.stdout);
+  assert.equal(result.stopMode, 'disconnect');
+  assert.deepEqual(result.ids, [1, 2], 'both workers served before the disconnect');
+  assert.deepEqual(result.exits, [
+    { id: 1, code: 0, signal: null, exitedAfterDisconnect: true },
+    { id: 2, code: 0, signal: null, exitedAfterDisconnect: true },
+  ]);
+});

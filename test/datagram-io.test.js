@@ -280,7 +280,10 @@ describe('results: sizes, flags and address forms', () => {
     const backing = new Uint8Array(32).fill(0xee);
     const view = new Uint8Array(backing.buffer, 8, 4);
     const receiving = socket.receiveFrom(view);
-    await sender.sendTo(new Uint8Array([1, 2, 3, 4, 5, 6]).subarray(1, 5), { address: '::1', port: socket.localEndPoint.port });
+    await sender.sendTo(new Uint8Array([1, 2, 3, 4, 5, 6]).subarray(1, 5), {
+      address: '::1',
+      port: socket.localEndPoint.port,
+    });
     assert.equal((await within(receiving)).receivedBytes, 4);
     assert.deepEqual([...backing.subarray(6, 14)], [0xee, 0xee, 2, 3, 4, 5, 0xee, 0xee]);
   });
@@ -292,7 +295,10 @@ describe('sendTo: mapping, refusal and the source address', () => {
     const receiver = client(t, '127.0.0.1');
     receiver.bind({ address: '127.0.0.1', port: 0 });
     const receiving = receiver.receiveFrom(Buffer.alloc(8));
-    assert.equal(await socket.sendTo(Buffer.from('mapped'), { address: '127.0.0.1', port: receiver.localEndPoint.port }), 6);
+    assert.equal(
+      await socket.sendTo(Buffer.from('mapped'), { address: '127.0.0.1', port: receiver.localEndPoint.port }),
+      6,
+    );
     assert.equal((await within(receiving)).receivedBytes, 6);
   });
 
@@ -327,7 +333,7 @@ describe('sendTo: mapping, refusal and the source address', () => {
   });
 
   // The loopback network is 127.0.0.0/8: 127.0.0.2 is a second local address.
-  test('a reply without `from` leaves from the route\'s address; with `from` (plain or mapped) from the address asked', async (t) => {
+  test("a reply without `from` leaves from the route's address; with `from` (plain or mapped) from the address asked", async (t) => {
     const server = dualServer(t, '::');
     const port = server.localEndPoint.port;
     const asker = track(t, new Socket(V4, Dgram, Udp));
@@ -343,7 +349,7 @@ describe('sendTo: mapping, refusal and the source address', () => {
       await server.sendTo(Buffer.from('a'), askerEnd, from === undefined ? undefined : { from });
       return (await within(receiving)).remoteEndPoint.address;
     };
-    assert.equal(await reply(undefined), '127.0.0.1', 'the kernel picks the route\'s source');
+    assert.equal(await reply(undefined), '127.0.0.1', "the kernel picks the route's source");
     assert.equal(await reply(packetInformation), '127.0.0.2', 'packetInformation as received (mapped)');
     assert.equal(await reply({ address: '127.0.0.2' }), '127.0.0.2', 'plain IPv4 on a dual-mode socket');
     assert.equal(await reply({ address: '127.0.0.3', interface: loopbackIndex() }), '127.0.0.3');
@@ -356,21 +362,30 @@ describe('sendTo: mapping, refusal and the source address', () => {
     const receiver = client(t, '127.0.0.1');
     receiver.bind({ address: '127.0.0.1', port: 0 });
     const receiving = receiver.receiveFrom(Buffer.alloc(8));
-    await socket.sendTo(Buffer.from('x'), { address: '127.0.0.1', port: receiver.localEndPoint.port }, { from: { address: '127.0.0.9' } });
+    await socket.sendTo(
+      Buffer.from('x'),
+      { address: '127.0.0.1', port: receiver.localEndPoint.port },
+      { from: { address: '127.0.0.9' } },
+    );
     assert.equal((await within(receiving)).remoteEndPoint.address, '127.0.0.9');
   });
 
-  test('a source that is not local, or of the wrong kind, is the kernel\'s error as a rejected promise', async (t) => {
+  test("a source that is not local, or of the wrong kind, is the kernel's error as a rejected promise", async (t) => {
     const server = dualServer(t, '::');
     const to4 = { address: '127.0.0.1', port: 9 };
-    await assert.rejects(server.sendTo(Buffer.from('x'), to4, { from: { address: '192.0.2.1' } }), (err) =>
-      ['EINVAL', 'EADDRNOTAVAIL', 'ENETUNREACH'].includes(err.code) && err.syscall === 'sendmsg',
+    await assert.rejects(
+      server.sendTo(Buffer.from('x'), to4, { from: { address: '192.0.2.1' } }),
+      (err) => ['EINVAL', 'EADDRNOTAVAIL', 'ENETUNREACH'].includes(err.code) && err.syscall === 'sendmsg',
     );
-    await assert.rejects(server.sendTo(Buffer.from('x'), { address: '::1', port: 9 }, { from: { address: '2001:db8::1' } }), (err) =>
-      ['EINVAL', 'EADDRNOTAVAIL'].includes(err.code),
+    await assert.rejects(
+      server.sendTo(Buffer.from('x'), { address: '::1', port: 9 }, { from: { address: '2001:db8::1' } }),
+      (err) => ['EINVAL', 'EADDRNOTAVAIL'].includes(err.code),
     );
     // A plain IPv6 source towards an IPv4 destination.
-    await assert.rejects(server.sendTo(Buffer.from('x'), to4, { from: { address: '::1' } }), socketError('EINVAL', 'sendmsg'));
+    await assert.rejects(
+      server.sendTo(Buffer.from('x'), to4, { from: { address: '::1' } }),
+      socketError('EINVAL', 'sendmsg'),
+    );
   });
 
   test('a `from` address the socket cannot use is refused synchronously with EAFNOSUPPORT', (t) => {
@@ -392,10 +407,16 @@ describe('pending calls, cancellation and close', () => {
     const socket = dualServer(t, '::');
     const sender = client(t, '::1');
     const buffers = [0, 1, 2, 3, 4].map(() => Buffer.alloc(4));
-    const pending = buffers.map((buffer, i) => (i % 2 ? socket.receiveFrom(buffer) : socket.receiveMessageFrom(buffer)));
-    for (let i = 0; i < 5; i++) await sender.sendTo(Buffer.from([i]), { address: '::1', port: socket.localEndPoint.port });
+    const pending = buffers.map((buffer, i) =>
+      i % 2 ? socket.receiveFrom(buffer) : socket.receiveMessageFrom(buffer),
+    );
+    for (let i = 0; i < 5; i++)
+      await sender.sendTo(Buffer.from([i]), { address: '::1', port: socket.localEndPoint.port });
     await within(Promise.all(pending));
-    assert.deepEqual(buffers.map((b) => b[0]), [0, 1, 2, 3, 4]);
+    assert.deepEqual(
+      buffers.map((b) => b[0]),
+      [0, 1, 2, 3, 4],
+    );
   });
 
   // With IPV6_RECVERR / IP_RECVERR (Linux 25 / 11) the ICMP port unreachable
@@ -424,7 +445,8 @@ describe('pending calls, cancellation and close', () => {
     const fd = socket.fd;
     const buffer = Buffer.alloc(1);
     const pending = [];
-    for (let i = 0; i < 10000; i++) pending.push(i % 2 ? socket.receiveFrom(buffer) : socket.receiveMessageFrom(buffer));
+    for (let i = 0; i < 10000; i++)
+      pending.push(i % 2 ? socket.receiveFrom(buffer) : socket.receiveMessageFrom(buffer));
     socket.close();
     assert.equal(socket.closed, true);
     const results = await Promise.allSettled(pending);
@@ -453,13 +475,20 @@ describe('pending calls, cancellation and close', () => {
     const controller = new AbortController();
     controller.abort(new Error('no thanks'));
     const aborted = socket.receiveFrom(Buffer.alloc(8), { signal: controller.signal });
-    await assert.rejects(aborted, (err) => err.name === 'AbortError' && err.code === 'ABORT_ERR' && err.cause.message === 'no thanks');
+    await assert.rejects(
+      aborted,
+      (err) => err.name === 'AbortError' && err.code === 'ABORT_ERR' && err.cause.message === 'no thanks',
+    );
     assert.equal((await within(socket.receiveFrom(Buffer.alloc(8)))).receivedBytes, 4);
     // sendTo with an aborted signal sends nothing.
     const receiver = client(t, '::1');
     receiver.bind({ address: '::1', port: 0 });
     await assert.rejects(
-      socket.sendTo(Buffer.from('no'), { address: '::1', port: receiver.localEndPoint.port }, { signal: controller.signal }),
+      socket.sendTo(
+        Buffer.from('no'),
+        { address: '::1', port: receiver.localEndPoint.port },
+        { signal: controller.signal },
+      ),
       { name: 'AbortError' },
     );
     await assert.rejects(
@@ -496,7 +525,9 @@ describe('pending calls, cancellation and close', () => {
     t.after(() => udp.close());
     await assert.rejects(pending, socketError('ECANCELED', 'recvmsg', { message: /handed to a dgram.Socket/ }));
     assert.equal(udp.address().port, port);
-    const message = new Promise((resolve) => udp.once('message', (msg, rinfo) => resolve([String(msg), rinfo.address])));
+    const message = new Promise((resolve) =>
+      udp.once('message', (msg, rinfo) => resolve([String(msg), rinfo.address])),
+    );
     await sender.sendTo(Buffer.from('after'), { address: '127.0.0.1', port });
     assert.deepEqual(await within(message), ['after', '::ffff:127.0.0.1']);
     assert.throws(() => socket.receiveFrom(Buffer.alloc(1)), coded(Error, 'ERR_SOCKET_DETACHED'));
@@ -582,7 +613,10 @@ describe('bad input and state: synchronous errors, nothing queued', () => {
     const sender = client(t, '::1');
     const shared = new Uint8Array(new SharedArrayBuffer(8));
     const receiving = socket.receiveFrom(shared);
-    await sender.sendTo(new Uint8Array(new SharedArrayBuffer(3)).fill(9), { address: '::1', port: socket.localEndPoint.port });
+    await sender.sendTo(new Uint8Array(new SharedArrayBuffer(3)).fill(9), {
+      address: '::1',
+      port: socket.localEndPoint.port,
+    });
     assert.equal((await within(receiving)).receivedBytes, 3);
     assert.deepEqual([...shared.subarray(0, 4)], [9, 9, 9, 0]);
   });
@@ -619,7 +653,11 @@ describe('platforms and async context', () => {
       v6only.close();
       process.stdout.write(JSON.stringify(results));
     `;
-    const run = spawnSync(process.execPath, ['-e', code], { cwd: path.join(__dirname, '..'), encoding: 'utf8', timeout: 20000 });
+    const run = spawnSync(process.execPath, ['-e', code], {
+      cwd: path.join(__dirname, '..'),
+      encoding: 'utf8',
+      timeout: 20000,
+    });
     assert.equal(run.status, 0, run.stderr);
     const unavailable = 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM';
     assert.deepEqual(JSON.parse(run.stdout), {

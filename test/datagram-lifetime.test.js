@@ -22,12 +22,14 @@ test('a pending receive keeps the process alive; once served, the idle Socket le
   const child = spawn(process.execPath, [fixture, 'pending'], { cwd, stdio: ['ignore', 'pipe', 'inherit'] });
   t.after(() => child.kill());
   const lines = readline.createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  const { port } = JSON.parse((await withTimeout(lines.next(), 5000, 'the child\'s port')).value);
+  const { port } = JSON.parse((await withTimeout(lines.next(), 5000, "the child's port")).value);
   const exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
   assert.equal(await Promise.race([exited, delay(400).then(() => 'alive')]), 'alive');
   const sender = track(t, new Socket(AddressFamily.InterNetworkV6, SocketType.Dgram, ProtocolType.Udp));
   await sender.sendTo(Buffer.from('wake'), { address: '::1', port });
-  assert.deepEqual(JSON.parse((await withTimeout(lines.next(), 5000, 'the child\'s result')).value), { receivedBytes: 4 });
+  assert.deepEqual(JSON.parse((await withTimeout(lines.next(), 5000, "the child's result")).value), {
+    receivedBytes: 4,
+  });
   assert.equal(await withTimeout(exited, 5000, 'the child exiting by itself'), 0);
 });
 

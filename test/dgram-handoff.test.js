@@ -284,7 +284,11 @@ test('an IPv6 dgram socket with dual mode off refuses 127.0.0.1: the send callba
 
 test('without a send callback, the EAFNOSUPPORT of an IPv4 destination on an IPv6-only dgram socket arrives as an "error" event', async (t) => {
   const udp = handOff(t, v6Udp(t));
-  const errored = withTimeout(EventEmitter.once(udp, 'error').then(([err]) => err), TIMEOUT, "'error' event");
+  const errored = withTimeout(
+    EventEmitter.once(udp, 'error').then(([err]) => err),
+    TIMEOUT,
+    "'error' event",
+  );
   udp.send('no callback', 9, '127.0.0.1');
   const err = await errored;
   socketError('EAFNOSUPPORT', 'send', { address: '127.0.0.1', message: /dualMode/ })(err);
@@ -462,8 +466,16 @@ test('a ReuseAddress set to 1 before toDgram() stays 1, and then a reuseAddr soc
 test('toDgram({ recvBufferSize, sendBufferSize }) applies them as dgram.createSocket() does', async (t) => {
   const plainDefault = await nodeUdp(t, 'udp6', '::');
   const plainSized = await nodeUdp(t, 'udp6', '::', { recvBufferSize: 65536, sendBufferSize: 65536 });
-  assert.notEqual(plainSized.getRecvBufferSize(), plainDefault.getRecvBufferSize(), 'the size chosen differs from the default');
-  assert.notEqual(plainSized.getSendBufferSize(), plainDefault.getSendBufferSize(), 'the size chosen differs from the default');
+  assert.notEqual(
+    plainSized.getRecvBufferSize(),
+    plainDefault.getRecvBufferSize(),
+    'the size chosen differs from the default',
+  );
+  assert.notEqual(
+    plainSized.getSendBufferSize(),
+    plainDefault.getSendBufferSize(),
+    'the size chosen differs from the default',
+  );
   const udp = handOff(t, dualUdp(t), { recvBufferSize: 65536, sendBufferSize: 65536 });
   assert.ok(udp.getRecvBufferSize() >= 65536);
   assert.equal(udp.getRecvBufferSize(), plainSized.getRecvBufferSize());
@@ -566,22 +578,27 @@ test("udp.close() closes the handed-off descriptor, once: the Socket's close() a
   if (fresh.fd !== fd) t.diagnostic(`the new socket got fd ${fresh.fd}, not ${fd}: the reuse case did not arise`);
 });
 
-test(
-  'toDgram() on a Socket whose descriptor is 0 hands over that very socket or throws leaving it open, never a different socket (Node ignores bind({ fd: 0 }))',
-  () => {
-    const fixture = path.join(__dirname, 'fixtures', 'dgram-fd0.js');
-    const run = spawnSync(process.execPath, [fixture], { encoding: 'utf8', timeout: 20000, stdio: ['pipe', 'pipe', 'pipe'] });
-    assert.equal(run.status, 0, `fixture failed: ${run.stderr}${run.error ?? ''}`);
-    const facts = JSON.parse(run.stdout);
-    assert.equal(facts.socketFd, 0, 'the fixture made a Socket on fd 0');
-    if (facts.threw !== null) {
-      assert.equal(facts.socketStillOwnsFd0, true, `toDgram() threw ${facts.threw} and must leave the Socket owning fd 0`);
-    } else {
-      assert.equal(facts.udpPort, facts.boundPort, 'the dgram socket is the very socket the Socket had bound');
-      assert.equal(facts.fd0OpenAfterUdpClose, false, 'udp.close() released fd 0');
-    }
-  },
-);
+test('toDgram() on a Socket whose descriptor is 0 hands over that very socket or throws leaving it open, never a different socket (Node ignores bind({ fd: 0 }))', () => {
+  const fixture = path.join(__dirname, 'fixtures', 'dgram-fd0.js');
+  const run = spawnSync(process.execPath, [fixture], {
+    encoding: 'utf8',
+    timeout: 20000,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  assert.equal(run.status, 0, `fixture failed: ${run.stderr}${run.error ?? ''}`);
+  const facts = JSON.parse(run.stdout);
+  assert.equal(facts.socketFd, 0, 'the fixture made a Socket on fd 0');
+  if (facts.threw !== null) {
+    assert.equal(
+      facts.socketStillOwnsFd0,
+      true,
+      `toDgram() threw ${facts.threw} and must leave the Socket owning fd 0`,
+    );
+  } else {
+    assert.equal(facts.udpPort, facts.boundPort, 'the dgram socket is the very socket the Socket had bound');
+    assert.equal(facts.fd0OpenAfterUdpClose, false, 'udp.close() released fd 0');
+  }
+});
 
 // --- Volume ----------------------------------------------------------------
 

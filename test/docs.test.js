@@ -11,7 +11,11 @@ const root = path.join(__dirname, '..');
 
 test('typedoc builds the API reference with no warning: every public symbol has a doc comment', () => {
   const typedoc = path.join(root, 'node_modules', 'typedoc', 'bin', 'typedoc');
-  const result = spawnSync(process.execPath, [typedoc, '--emit', 'none'], { cwd: root, encoding: 'utf8', timeout: 120000 });
+  const result = spawnSync(process.execPath, [typedoc, '--emit', 'none'], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 120000,
+  });
   assert.equal(result.status, 0, `${result.stdout}${result.stderr}`);
   assert.doesNotMatch(result.stdout + result.stderr, /warning|error\]/i);
 });

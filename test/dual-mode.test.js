@@ -95,9 +95,12 @@ test('setting dualMode on a raw IPv6 socket explains that the kernel counts raw 
     throw err;
   }
   const before = socket.dualMode;
-  assert.throws(() => {
-    socket.dualMode = !before;
-  }, socketError('EINVAL', 'setsockopt', { message: /raw sockets/ }));
+  assert.throws(
+    () => {
+      socket.dualMode = !before;
+    },
+    socketError('EINVAL', 'setsockopt', { message: /raw sockets/ }),
+  );
   assert.equal(socket.dualMode, before);
 });
 

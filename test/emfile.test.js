@@ -17,7 +17,12 @@ checkSocketLeaks();
 const LIMIT = 64;
 const fixture = path.join(__dirname, 'native', 'emfile-fixture.js');
 const has = (tool) => spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).status === 0;
-const skip = process.platform !== 'linux' ? 'reads /proc/self (Linux)' : !has('prlimit') && !has('sh') ? 'neither prlimit nor sh' : false;
+const skip =
+  process.platform !== 'linux'
+    ? 'reads /proc/self (Linux)'
+    : !has('prlimit') && !has('sh')
+      ? 'neither prlimit nor sh'
+      : false;
 
 /** Runs the fixture in `mode` with at most LIMIT descriptors; returns its facts. */
 function run(mode) {
@@ -49,31 +54,39 @@ function isEmfile(error) {
   assert.match(error.message, /^socket EMFILE: too many open files/);
 }
 
-test('at the descriptor limit new Socket() throws SocketError EMFILE, and works again after a close', { skip, timeout: 60000 }, () => {
-  const facts = run('exhaust');
-  assert.equal(facts.limit, String(LIMIT), 'the child ran under the limit');
-  assert.ok(facts.created > 0 && facts.created < LIMIT, `created ${facts.created} Sockets before the limit`);
-  isEmfile(facts.error);
-  isEmfile(facts.dualError); // new Socket(SocketType.Stream, ProtocolType.Tcp)
-  isEmfile(facts.udpError); // an IPv4 datagram socket
-  assert.equal(facts.againError, null, 'creating works again after one close()');
-  assert.equal(facts.againFd, facts.freedFd, 'in the one slot that close() freed: the failures took none');
-  assert.equal(facts.againBound, true, 'and the new Socket works');
-  isEmfile(facts.afterRefillError);
-  assert.deepEqual(facts.after, facts.before, 'every Socket closed');
-  assert.equal(facts.lastError, null);
-});
+test(
+  'at the descriptor limit new Socket() throws SocketError EMFILE, and works again after a close',
+  { skip, timeout: 60000 },
+  () => {
+    const facts = run('exhaust');
+    assert.equal(facts.limit, String(LIMIT), 'the child ran under the limit');
+    assert.ok(facts.created > 0 && facts.created < LIMIT, `created ${facts.created} Sockets before the limit`);
+    isEmfile(facts.error);
+    isEmfile(facts.dualError); // new Socket(SocketType.Stream, ProtocolType.Tcp)
+    isEmfile(facts.udpError); // an IPv4 datagram socket
+    assert.equal(facts.againError, null, 'creating works again after one close()');
+    assert.equal(facts.againFd, facts.freedFd, 'in the one slot that close() freed: the failures took none');
+    assert.equal(facts.againBound, true, 'and the new Socket works');
+    isEmfile(facts.afterRefillError);
+    assert.deepEqual(facts.after, facts.before, 'every Socket closed');
+    assert.equal(facts.lastError, null);
+  },
+);
 
-test('Socket.osSupportsIPv6 first probed at the descriptor limit: EMFILE counts as supported', { skip, timeout: 60000 }, () => {
-  const facts = run('probe');
-  assert.equal(facts.fillError, 'EMFILE', 'the child filled its descriptor table');
-  assert.ok(facts.filled > 0 && facts.filled < LIMIT);
-  isEmfile(facts.atLimitError); // so the probe's own socket() met EMFILE too
-  assert.equal(facts.osSupportsIPv6, true);
-  assert.equal(facts.osSupportsIPv4, true);
-  isEmfile(facts.dualError); // the two-argument constructor: EMFILE, not an IPv4 fallback
-  assert.equal(facts.afterError, null);
-  assert.equal(facts.family, 23, 'AddressFamily.InterNetworkV6 once descriptors are free');
-  assert.equal(facts.dualMode, true);
-  assert.deepEqual(facts.after, facts.before);
-});
+test(
+  'Socket.osSupportsIPv6 first probed at the descriptor limit: EMFILE counts as supported',
+  { skip, timeout: 60000 },
+  () => {
+    const facts = run('probe');
+    assert.equal(facts.fillError, 'EMFILE', 'the child filled its descriptor table');
+    assert.ok(facts.filled > 0 && facts.filled < LIMIT);
+    isEmfile(facts.atLimitError); // so the probe's own socket() met EMFILE too
+    assert.equal(facts.osSupportsIPv6, true);
+    assert.equal(facts.osSupportsIPv4, true);
+    isEmfile(facts.dualError); // the two-argument constructor: EMFILE, not an IPv4 fallback
+    assert.equal(facts.afterError, null);
+    assert.equal(facts.family, 23, 'AddressFamily.InterNetworkV6 once descriptors are free');
+    assert.equal(facts.dualMode, true);
+    assert.deepEqual(facts.after, facts.before);
+  },
+);

@@ -91,9 +91,12 @@ test('a Socket made through the ES module entry is an instance of the CommonJS S
   const cjs = require('dualmode');
   const socket = track(t, new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
   assert.ok(socket instanceof cjs.Socket);
-  assert.throws(() => {
-    socket.dualMode = true;
-  }, coded(cjs.NotSupportedError, 'ERR_NOT_SUPPORTED', 'This protocol version is not supported.'));
+  assert.throws(
+    () => {
+      socket.dualMode = true;
+    },
+    coded(cjs.NotSupportedError, 'ERR_NOT_SUPPORTED', 'This protocol version is not supported.'),
+  );
   // socketError() checks instanceof against require('dualmode').SocketError.
   assert.throws(() => socket.bind({ address: '::1', port: 0 }), socketError('EAFNOSUPPORT', 'bind'));
 
@@ -116,7 +119,7 @@ test("the issue's command `node -e \"...require('dualmode')...\"` run from the r
   assert.equal(runNode(['-e', code]), '23 true\n');
 });
 
-test("its ES module twin `node --input-type=module -e \"import ... from 'dualmode'...\"` prints 23 true", () => {
+test('its ES module twin `node --input-type=module -e "import ... from \'dualmode\'..."` prints 23 true', () => {
   const code =
     "import {Socket,SocketType,ProtocolType} from 'dualmode'; const s=new Socket(SocketType.Stream, ProtocolType.Tcp); console.log(s.addressFamily, s.dualMode); s.close()";
   assert.equal(runNode(['--input-type=module', '-e', code]), '23 true\n');

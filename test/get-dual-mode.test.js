@@ -12,7 +12,15 @@ const os = require('node:os');
 const path = require('node:path');
 const { test, before } = require('node:test');
 const { Socket, AddressFamily, SocketType, ProtocolType, getDualMode } = require('dualmode');
-const { checkSocketLeaks, track, socketError, coded, withTimeout, delay, reaches: reachesWithin } = require('./helpers');
+const {
+  checkSocketLeaks,
+  track,
+  socketError,
+  coded,
+  withTimeout,
+  delay,
+  reaches: reachesWithin,
+} = require('./helpers');
 
 const reaches = (host, port) => reachesWithin(host, port, TIMEOUT);
 
@@ -146,7 +154,7 @@ test("an IPv4 server (listen(0, '127.0.0.1')) is not dual-mode", async (t) => {
   assert.equal(getDualMode(server), false);
 });
 
-test('connected net.Sockets: the accepted side carries its listener\'s mode; the client side is IPv4 (false) or a fresh IPv6 socket that follows bindv6only', async (t) => {
+test("connected net.Sockets: the accepted side carries its listener's mode; the client side is IPv4 (false) or a fresh IPv6 socket that follows bindv6only", async (t) => {
   const dual = await listening(t, { port: 0 });
   const v6only = await listening(t, { host: '::', port: 0, ipv6Only: true });
 
@@ -190,7 +198,10 @@ test('a raw fd number gives the same answer as the Node object that owns it', as
     assert.ok(Number.isInteger(fd) && fd > 2, `fd ${fd}`);
     assert.equal(getDualMode(fd), getDualMode(server));
   }
-  assert.deepEqual([dual, v6only, v4].map((s) => getDualMode(s._handle.fd)), [true, false, false]);
+  assert.deepEqual(
+    [dual, v6only, v4].map((s) => getDualMode(s._handle.fd)),
+    [true, false, false],
+  );
   const udp6 = await nodeUdp(t, 'udp6', 0);
   const udp4 = await nodeUdp(t, 'udp4', 0, '127.0.0.1');
   assert.equal(getDualMode(dgramFd(udp6)), systemDefaultDual);
@@ -255,25 +266,46 @@ test('in a namespace with bindv6only=1, the setting is really 1 there and unchan
   assert.equal(fs.readFileSync('/proc/sys/net/ipv6/bindv6only', 'utf8').trim(), bindv6only);
 });
 
-test("with bindv6only=1, Node's udp6 socket from bind(0) is IPv6-only, and IPv4 datagrams do not reach it", { skip }, () => {
-  const { nodeUdp6 } = nsFacts();
-  assert.deepEqual(nodeUdp6, { dual: false, ipv6Arrives: true, ipv4Arrives: false, ipv4From: null });
-});
+test(
+  "with bindv6only=1, Node's udp6 socket from bind(0) is IPv6-only, and IPv4 datagrams do not reach it",
+  { skip },
+  () => {
+    const { nodeUdp6 } = nsFacts();
+    assert.deepEqual(nodeUdp6, { dual: false, ipv6Arrives: true, ipv4Arrives: false, ipv4From: null });
+  },
+);
 
-test("with bindv6only=1, even dgram.createSocket({ type: 'udp6', ipv6Only: false }) is IPv6-only: Node cannot make a dual-mode UDP socket there", { skip }, () => {
-  const { nodeUdp6Ipv6OnlyFalse } = nsFacts();
-  assert.deepEqual(nodeUdp6Ipv6OnlyFalse, { dual: false, ipv6Arrives: true, ipv4Arrives: false, ipv4From: null });
-});
+test(
+  "with bindv6only=1, even dgram.createSocket({ type: 'udp6', ipv6Only: false }) is IPv6-only: Node cannot make a dual-mode UDP socket there",
+  { skip },
+  () => {
+    const { nodeUdp6Ipv6OnlyFalse } = nsFacts();
+    assert.deepEqual(nodeUdp6Ipv6OnlyFalse, { dual: false, ipv6Arrives: true, ipv4Arrives: false, ipv4From: null });
+  },
+);
 
-test('with bindv6only=1, new Socket(Dgram, Udp).toDgram() is dual-mode and receives an IPv4 datagram as ::ffff:127.0.0.1', { skip }, () => {
-  const { dualmodeToDgram } = nsFacts();
-  assert.deepEqual(dualmodeToDgram, { dual: true, ipv6Arrives: true, ipv4Arrives: true, ipv4From: '::ffff:127.0.0.1' });
-});
+test(
+  'with bindv6only=1, new Socket(Dgram, Udp).toDgram() is dual-mode and receives an IPv4 datagram as ::ffff:127.0.0.1',
+  { skip },
+  () => {
+    const { dualmodeToDgram } = nsFacts();
+    assert.deepEqual(dualmodeToDgram, {
+      dual: true,
+      ipv6Arrives: true,
+      ipv4Arrives: true,
+      ipv4From: '::ffff:127.0.0.1',
+    });
+  },
+);
 
-test("with bindv6only=1, Node's net.createServer().listen(0) is still dual-mode (libuv sets IPV6_V6ONLY explicitly for TCP)", { skip }, () => {
-  const { nodeTcpListen } = nsFacts();
-  assert.deepEqual(nodeTcpListen, { dual: true, ipv4Reaches: true });
-});
+test(
+  "with bindv6only=1, Node's net.createServer().listen(0) is still dual-mode (libuv sets IPV6_V6ONLY explicitly for TCP)",
+  { skip },
+  () => {
+    const { nodeTcpListen } = nsFacts();
+    assert.deepEqual(nodeTcpListen, { dual: true, ipv4Reaches: true });
+  },
+);
 
 // --- No deprecation warning ------------------------------------------------
 
@@ -360,6 +392,9 @@ test('a Unix-domain socket fd throws SocketError EAFNOSUPPORT', async (t) => {
   const server = await listening(t, path.join(dir, 'unix.sock'));
   const fd = server._handle.fd;
   assert.ok(fd > 2);
-  assert.throws(() => getDualMode(fd), socketError('EAFNOSUPPORT', 'getsockopt', { message: /not an IPv4 or IPv6 socket/ }));
+  assert.throws(
+    () => getDualMode(fd),
+    socketError('EAFNOSUPPORT', 'getsockopt', { message: /not an IPv4 or IPv6 socket/ }),
+  );
   assert.throws(() => getDualMode(server), socketError('EAFNOSUPPORT', 'getsockopt'));
 });

@@ -60,7 +60,11 @@ for (const value of ['1', 'true', 'TRUE', 'True']) {
     assert.equal(facts.osSupportsIPv6, false);
     assert.deepEqual(facts.stream, { family: AddressFamily.InterNetwork, dualMode: false });
     assert.equal(facts.stream.family, 2);
-    assert.deepEqual(facts.dgram, { family: AddressFamily.InterNetwork, dualMode: false }, 'new Socket(Dgram, Udp) too');
+    assert.deepEqual(
+      facts.dgram,
+      { family: AddressFamily.InterNetwork, dualMode: false },
+      'new Socket(Dgram, Udp) too',
+    );
   });
 
   test(`with DUALMODE_DISABLE_IPV6=${JSON.stringify(value)} the default socket refuses dualMode (ERR_NOT_SUPPORTED), binds 127.0.0.1 and refuses ::1 with EAFNOSUPPORT`, () => {

@@ -92,9 +92,12 @@ test('a closed IPv4 socket still reports dualMode false and still refuses the se
   const socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
   socket.close();
   assert.equal(socket.dualMode, false);
-  assert.throws(() => {
-    socket.dualMode = true;
-  }, coded(Error, 'ERR_NOT_SUPPORTED'));
+  assert.throws(
+    () => {
+      socket.dualMode = true;
+    },
+    coded(Error, 'ERR_NOT_SUPPORTED'),
+  );
   assert.throws(() => socket.fd, coded(Error, 'ERR_SOCKET_CLOSED'));
 });
 

@@ -122,7 +122,11 @@ async function startServer(variant) {
     child.on('close', (code, signal) => resolve({ code, signal }));
     child.on('error', (err) => resolve({ code: null, signal: null, error: err.message }));
   });
-  const lines = () => stdout.split('\n').slice(0, -1).map((line) => JSON.parse(line));
+  const lines = () =>
+    stdout
+      .split('\n')
+      .slice(0, -1)
+      .map((line) => JSON.parse(line));
   const ready = new Promise((resolve, reject) => {
     child.stdout.on('data', (chunk) => {
       stdout += chunk;
@@ -179,89 +183,109 @@ const mapped = (address) => (address.includes(':') ? address : `::ffff:${address
 /** What a client that asked `asked` reports when answered from exactly that address. */
 const answered = (asked, kind) => ({ answered: true, from: asked, text: `answer to ${kind} ${asked}` });
 
-describe('toDgram(), answering to rinfo as Node\'s dgram does: replies to the second address of each family are lost', { skip }, () => {
-  let seen;
-  before(async () => {
-    if (!skip) seen = await exchange('dgram');
-  });
+describe(
+  "toDgram(), answering to rinfo as Node's dgram does: replies to the second address of each family are lost",
+  { skip },
+  () => {
+    let seen;
+    before(async () => {
+      if (!skip) seen = await exchange('dgram');
+    });
 
-  test('every request reaches the dual-mode server, and it stops cleanly', () => {
-    assert.equal(seen.ready.dualMode, true);
-    assert.deepEqual({ code: seen.ended.code, signal: seen.ended.signal }, { code: 0, signal: null }, seen.ended.stderr);
-    assert.equal(seen.ended.stderr, '');
-    const requests = seen.ended.lines.map((line) => line.request).sort();
-    const expected = [...FIRST, ...SECOND].flatMap((address) => [`connected ${address}`, `unconnected ${address}`]);
-    assert.deepEqual(requests, expected.sort());
-  });
+    test('every request reaches the dual-mode server, and it stops cleanly', () => {
+      assert.equal(seen.ready.dualMode, true);
+      assert.deepEqual(
+        { code: seen.ended.code, signal: seen.ended.signal },
+        { code: 0, signal: null },
+        seen.ended.stderr,
+      );
+      assert.equal(seen.ended.stderr, '');
+      const requests = seen.ended.lines.map((line) => line.request).sort();
+      const expected = [...FIRST, ...SECOND].flatMap((address) => [`connected ${address}`, `unconnected ${address}`]);
+      assert.deepEqual(requests, expected.sort());
+    });
 
-  test('only 2 of the 4 connected clients on srv0 get an answer: those that asked 192.0.2.1 and 2001:db8::10', () => {
-    const answered = seen.first.filter((entry) => entry.connected.answered).map((entry) => entry.asked);
-    assert.ok(answered.length < FIRST.length, 'not all are answered');
-    assert.deepEqual(answered, ['192.0.2.1', '2001:db8::10']);
-  });
+    test('only 2 of the 4 connected clients on srv0 get an answer: those that asked 192.0.2.1 and 2001:db8::10', () => {
+      const answered = seen.first.filter((entry) => entry.connected.answered).map((entry) => entry.asked);
+      assert.ok(answered.length < FIRST.length, 'not all are answered');
+      assert.deepEqual(answered, ['192.0.2.1', '2001:db8::10']);
+    });
 
-  test('the kernel picks the source by route: 192.0.2.1 for IPv4 (the primary), 2001:db8::10 for IPv6 (the last added)', () => {
-    // The unconnected twin of each client accepts any source, so it shows
-    // where the answer the connected one dropped came from.
-    const first = byAsked(seen.first);
-    const answer = (from, asked) => ({ answered: true, from, text: `answer to unconnected ${asked}` });
-    assert.deepEqual(first['192.0.2.10'].unconnected, answer('192.0.2.1', '192.0.2.10'));
-    assert.deepEqual(first['2001:db8::1'].unconnected, answer('2001:db8::10', '2001:db8::1'));
-    assert.equal(first['192.0.2.1'].unconnected.from, '192.0.2.1');
-    assert.equal(first['2001:db8::10'].unconnected.from, '2001:db8::10');
-  });
+    test('the kernel picks the source by route: 192.0.2.1 for IPv4 (the primary), 2001:db8::10 for IPv6 (the last added)', () => {
+      // The unconnected twin of each client accepts any source, so it shows
+      // where the answer the connected one dropped came from.
+      const first = byAsked(seen.first);
+      const answer = (from, asked) => ({ answered: true, from, text: `answer to unconnected ${asked}` });
+      assert.deepEqual(first['192.0.2.10'].unconnected, answer('192.0.2.1', '192.0.2.10'));
+      assert.deepEqual(first['2001:db8::1'].unconnected, answer('2001:db8::10', '2001:db8::1'));
+      assert.equal(first['192.0.2.1'].unconnected.from, '192.0.2.1');
+      assert.equal(first['2001:db8::10'].unconnected.from, '2001:db8::10');
+    });
 
-  test('with one address per family (srv1) nothing is lost', () => {
-    for (const entry of seen.second) assert.deepEqual(entry.connected, answered(entry.asked, 'connected'));
-  });
-});
+    test('with one address per family (srv1) nothing is lost', () => {
+      for (const entry of seen.second) assert.deepEqual(entry.connected, answered(entry.asked, 'connected'));
+    });
+  },
+);
 
-describe('receiveMessageFrom() + sendTo(reply, remoteEndPoint, { from: packetInformation }): every reply leaves from the address asked', { skip }, () => {
-  let seen;
-  let requests;
-  before(async () => {
-    if (skip) return;
-    seen = await exchange('pktinfo');
-    requests = Object.fromEntries(seen.ended.lines.map((line) => [line.request, line]));
-  });
+describe(
+  'receiveMessageFrom() + sendTo(reply, remoteEndPoint, { from: packetInformation }): every reply leaves from the address asked',
+  { skip },
+  () => {
+    let seen;
+    let requests;
+    before(async () => {
+      if (skip) return;
+      seen = await exchange('pktinfo');
+      requests = Object.fromEntries(seen.ended.lines.map((line) => [line.request, line]));
+    });
 
-  test('the server stops cleanly on SIGTERM: close() cancels the pending receive with ECANCELED', () => {
-    assert.equal(seen.ready.dualMode, true);
-    assert.deepEqual({ code: seen.ended.code, signal: seen.ended.signal }, { code: 0, signal: null }, seen.ended.stderr);
-    assert.equal(seen.ended.stderr, '');
-  });
+    test('the server stops cleanly on SIGTERM: close() cancels the pending receive with ECANCELED', () => {
+      assert.equal(seen.ready.dualMode, true);
+      assert.deepEqual(
+        { code: seen.ended.code, signal: seen.ended.signal },
+        { code: 0, signal: null },
+        seen.ended.stderr,
+      );
+      assert.equal(seen.ended.stderr, '');
+    });
 
-  test('4 of 4 connected clients on srv0 are answered, each from exactly the address it asked', () => {
-    assert.equal(seen.first.length, 4);
-    for (const entry of seen.first) {
-      assert.deepEqual(entry.connected, answered(entry.asked, 'connected'), entry.asked);
-      assert.deepEqual(entry.unconnected, answered(entry.asked, 'unconnected'), entry.asked);
-    }
-  });
-
-  test('the server saw each destination in the socket\'s form (::ffff:192.0.2.10) and srv0\'s interface index, read in its namespace', () => {
-    const { ifindex } = seen.ready;
-    assert.ok(Number.isInteger(ifindex.srv0) && ifindex.srv0 > 0, JSON.stringify(ifindex));
-    assert.notEqual(ifindex.srv0, ifindex.srv1);
-    assert.notEqual(ifindex.srv0, ifindex.lo);
-    for (const asked of FIRST) {
-      for (const kind of ['connected', 'unconnected']) {
-        const line = requests[`${kind} ${asked}`];
-        assert.ok(line, `the server saw the ${kind} request to ${asked}`);
-        assert.deepEqual(line.packetInformation, { address: mapped(asked), interface: ifindex.srv0 }, `${kind} ${asked}`);
-        assert.equal(line.remoteEndPoint.address, asked.includes(':') ? '2001:db8::2' : '::ffff:192.0.2.2');
+    test('4 of 4 connected clients on srv0 are answered, each from exactly the address it asked', () => {
+      assert.equal(seen.first.length, 4);
+      for (const entry of seen.first) {
+        assert.deepEqual(entry.connected, answered(entry.asked, 'connected'), entry.asked);
+        assert.deepEqual(entry.unconnected, answered(entry.asked, 'unconnected'), entry.asked);
       }
-    }
-  });
+    });
 
-  test('datagrams that come in on the second interface report srv1\'s index, and are answered from its addresses', () => {
-    const { ifindex } = seen.ready;
-    assert.ok(Number.isInteger(ifindex.srv1) && ifindex.srv1 > 0, JSON.stringify(ifindex));
-    for (const entry of seen.second) {
-      assert.deepEqual(entry.connected, answered(entry.asked, 'connected'));
-      const line = requests[`connected ${entry.asked}`];
-      assert.deepEqual(line.packetInformation, { address: mapped(entry.asked), interface: ifindex.srv1 });
-      assert.equal(line.remoteEndPoint.address, entry.asked.includes(':') ? '2001:db8:1::2' : '::ffff:198.51.100.2');
-    }
-  });
-});
+    test("the server saw each destination in the socket's form (::ffff:192.0.2.10) and srv0's interface index, read in its namespace", () => {
+      const { ifindex } = seen.ready;
+      assert.ok(Number.isInteger(ifindex.srv0) && ifindex.srv0 > 0, JSON.stringify(ifindex));
+      assert.notEqual(ifindex.srv0, ifindex.srv1);
+      assert.notEqual(ifindex.srv0, ifindex.lo);
+      for (const asked of FIRST) {
+        for (const kind of ['connected', 'unconnected']) {
+          const line = requests[`${kind} ${asked}`];
+          assert.ok(line, `the server saw the ${kind} request to ${asked}`);
+          assert.deepEqual(
+            line.packetInformation,
+            { address: mapped(asked), interface: ifindex.srv0 },
+            `${kind} ${asked}`,
+          );
+          assert.equal(line.remoteEndPoint.address, asked.includes(':') ? '2001:db8::2' : '::ffff:192.0.2.2');
+        }
+      }
+    });
+
+    test("datagrams that come in on the second interface report srv1's index, and are answered from its addresses", () => {
+      const { ifindex } = seen.ready;
+      assert.ok(Number.isInteger(ifindex.srv1) && ifindex.srv1 > 0, JSON.stringify(ifindex));
+      for (const entry of seen.second) {
+        assert.deepEqual(entry.connected, answered(entry.asked, 'connected'));
+        const line = requests[`connected ${entry.asked}`];
+        assert.deepEqual(line.packetInformation, { address: mapped(entry.asked), interface: ifindex.srv1 });
+        assert.equal(line.remoteEndPoint.address, entry.asked.includes(':') ? '2001:db8:1::2' : '::ffff:198.51.100.2');
+      }
+    });
+  },
+);

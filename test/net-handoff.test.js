@@ -138,9 +138,13 @@ function echo(client, payload, ms = TIMEOUT) {
 function refuses(t, fn, matcher, message) {
   let result;
   try {
-    assert.throws(() => {
-      result = fn();
-    }, matcher, message);
+    assert.throws(
+      () => {
+        result = fn();
+      },
+      matcher,
+      message,
+    );
   } finally {
     if (result instanceof net.Socket) t.after(() => result.destroy());
     else if (result instanceof net.Server) t.after(() => result.close());
@@ -624,7 +628,8 @@ test('toServer() throws EADDRINUSE from listen synchronously when another socket
   const first = dualTcp(t);
   const second = dualTcp(t);
   // SO_REUSEADDR alone: both bind, the second cannot listen (ReuseAddress would add SO_REUSEPORT, which lets both listen).
-  for (const socket of [first, second]) socket.setRawSocketOption(platform.SOL_SOCKET, platform.SO_REUSEADDR, new Uint8Array(new Int32Array([1]).buffer));
+  for (const socket of [first, second])
+    socket.setRawSocketOption(platform.SOL_SOCKET, platform.SO_REUSEADDR, new Uint8Array(new Int32Array([1]).buffer));
   first.bind({ address: '::1', port: 0 });
   const { port } = first.localEndPoint;
   second.bind({ address: '::1', port });
@@ -867,7 +872,11 @@ test('on Windows, where Node cannot adopt a socket, the hand-offs throw ERR_FEAT
     dgram.close();
     process.stdout.write(JSON.stringify(results));
   `;
-  const run = spawnSync(process.execPath, ['-e', code], { cwd: path.join(__dirname, '..'), encoding: 'utf8', timeout: 20000 });
+  const run = spawnSync(process.execPath, ['-e', code], {
+    cwd: path.join(__dirname, '..'),
+    encoding: 'utf8',
+    timeout: 20000,
+  });
   assert.equal(run.status, 0, run.stderr);
   assert.deepEqual(JSON.parse(run.stdout), {
     toServer: 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM',

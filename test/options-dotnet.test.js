@@ -24,8 +24,20 @@ const { checkSocketLeaks, coded, socketError, track } = require('./helpers');
 checkSocketLeaks();
 
 const { InterNetwork: V4, InterNetworkV6: V6 } = AddressFamily;
-const udp = (t, family) => track(t, family === undefined ? new Socket(SocketType.Dgram, ProtocolType.Udp) : new Socket(family, SocketType.Dgram, ProtocolType.Udp));
-const tcp = (t, family) => track(t, family === undefined ? new Socket(SocketType.Stream, ProtocolType.Tcp) : new Socket(family, SocketType.Stream, ProtocolType.Tcp));
+const udp = (t, family) =>
+  track(
+    t,
+    family === undefined
+      ? new Socket(SocketType.Dgram, ProtocolType.Udp)
+      : new Socket(family, SocketType.Dgram, ProtocolType.Udp),
+  );
+const tcp = (t, family) =>
+  track(
+    t,
+    family === undefined
+      ? new Socket(SocketType.Stream, ProtocolType.Tcp)
+      : new Socket(family, SocketType.Stream, ProtocolType.Tcp),
+  );
 
 /** The kernel's int value of (level, name), read raw. */
 function raw(socket, level, name) {
@@ -44,14 +56,20 @@ function roundTrip(socket, get, set, value, kernel) {
   return initial;
 }
 
-describe('the option table, as .NET\'s TryGetPlatformSocketOption', () => {
+describe("the option table, as .NET's TryGetPlatformSocketOption", () => {
   test('(Socket, ReuseAddress) sets SO_REUSEADDR and SO_REUSEPORT and reads SO_REUSEPORT as 0/1', (t) => {
     const socket = udp(t);
     const get = () => socket.getSocketOption(Level.Socket, Name.ReuseAddress);
-    roundTrip(socket, get, (v) => socket.setSocketOption(Level.Socket, Name.ReuseAddress, v), 1, () => {
-      assert.equal(raw(socket, P.SOL_SOCKET, P.SO_REUSEADDR), 1);
-      assert.equal(raw(socket, P.SOL_SOCKET, P.SO_REUSEPORT), 1);
-    });
+    roundTrip(
+      socket,
+      get,
+      (v) => socket.setSocketOption(Level.Socket, Name.ReuseAddress, v),
+      1,
+      () => {
+        assert.equal(raw(socket, P.SOL_SOCKET, P.SO_REUSEADDR), 1);
+        assert.equal(raw(socket, P.SOL_SOCKET, P.SO_REUSEPORT), 1);
+      },
+    );
     socket.setSocketOption(Level.Socket, Name.ReuseAddress, 7);
     assert.equal(get(), 1, 'normalised to 0/1');
     socket.setSocketOption(Level.Socket, Name.ReuseAddress, false);
@@ -70,11 +88,20 @@ describe('the option table, as .NET\'s TryGetPlatformSocketOption', () => {
   test('(Socket, ExclusiveAddressUse) is the inverse of ReuseAddress, 0/1 only, and refused once bound', (t) => {
     const socket = udp(t);
     const get = () => socket.getSocketOption(Level.Socket, Name.ExclusiveAddressUse);
-    roundTrip(socket, get, (v) => socket.setSocketOption(Level.Socket, Name.ExclusiveAddressUse, v), 0, () => {
-      assert.equal(raw(socket, P.SOL_SOCKET, P.SO_REUSEADDR), 1);
-      assert.equal(raw(socket, P.SOL_SOCKET, P.SO_REUSEPORT), 1);
-    });
-    assert.throws(() => socket.setSocketOption(Level.Socket, Name.ExclusiveAddressUse, 2), socketError('EINVAL', 'setsockopt'));
+    roundTrip(
+      socket,
+      get,
+      (v) => socket.setSocketOption(Level.Socket, Name.ExclusiveAddressUse, v),
+      0,
+      () => {
+        assert.equal(raw(socket, P.SOL_SOCKET, P.SO_REUSEADDR), 1);
+        assert.equal(raw(socket, P.SOL_SOCKET, P.SO_REUSEPORT), 1);
+      },
+    );
+    assert.throws(
+      () => socket.setSocketOption(Level.Socket, Name.ExclusiveAddressUse, 2),
+      socketError('EINVAL', 'setsockopt'),
+    );
     assert.equal(get(), 0, 'a refused value changes nothing');
     socket.bind({ address: '::', port: 0 });
     assert.throws(
@@ -87,42 +114,59 @@ describe('the option table, as .NET\'s TryGetPlatformSocketOption', () => {
 
   test('(IPv6, IpTimeToLive) is IPV6_UNICAST_HOPS', (t) => {
     const socket = udp(t, V6);
-    roundTrip(socket, () => socket.getSocketOption(Level.IPv6, Name.IpTimeToLive), (v) => socket.setSocketOption(Level.IPv6, Name.IpTimeToLive, v), 9, () =>
-      assert.equal(raw(socket, P.IPPROTO_IPV6, P.IPV6_UNICAST_HOPS), 9),
+    roundTrip(
+      socket,
+      () => socket.getSocketOption(Level.IPv6, Name.IpTimeToLive),
+      (v) => socket.setSocketOption(Level.IPv6, Name.IpTimeToLive, v),
+      9,
+      () => assert.equal(raw(socket, P.IPPROTO_IPV6, P.IPV6_UNICAST_HOPS), 9),
     );
   });
 
   test('(IP, DontFragment) is IP_MTU_DISCOVER with 1 ↔ IP_PMTUDISC_DO and 0 ↔ IP_PMTUDISC_DONT', (t) => {
     const socket = udp(t, V4);
     const get = () => socket.getSocketOption(Level.IP, Name.DontFragment);
-    roundTrip(socket, get, (v) => socket.setSocketOption(Level.IP, Name.DontFragment, v), 1, () =>
-      assert.equal(raw(socket, P.IPPROTO_IP, P.IP_MTU_DISCOVER), P.IP_PMTUDISC_DO),
+    roundTrip(
+      socket,
+      get,
+      (v) => socket.setSocketOption(Level.IP, Name.DontFragment, v),
+      1,
+      () => assert.equal(raw(socket, P.IPPROTO_IP, P.IP_MTU_DISCOVER), P.IP_PMTUDISC_DO),
     );
     socket.setSocketOption(Level.IP, Name.DontFragment, false);
     assert.equal(raw(socket, P.IPPROTO_IP, P.IP_MTU_DISCOVER), P.IP_PMTUDISC_DONT);
     assert.equal(get(), 0);
   });
 
-  test('(Socket, Type) reads .NET\'s SocketType, and is read-only', (t) => {
+  test("(Socket, Type) reads .NET's SocketType, and is read-only", (t) => {
     assert.equal(udp(t).getSocketOption(Level.Socket, Name.Type), SocketType.Dgram);
     const socket = tcp(t);
     assert.equal(socket.getSocketOption(Level.Socket, Name.Type), SocketType.Stream);
-    assert.throws(() => socket.setSocketOption(Level.Socket, Name.Type, SocketType.Stream), socketError('ENOPROTOOPT', 'setsockopt'));
+    assert.throws(
+      () => socket.setSocketOption(Level.Socket, Name.Type, SocketType.Stream),
+      socketError('ENOPROTOOPT', 'setsockopt'),
+    );
   });
 
   test('(Socket, Linger) takes and returns { enabled, lingerTime }', (t) => {
     const socket = tcp(t);
     const get = () => socket.getSocketOption(Level.Socket, Name.Linger);
-    const initial = roundTrip(socket, get, (v) => socket.setSocketOption(Level.Socket, Name.Linger, v), { enabled: true, lingerTime: 5 }, () => {
-      const buf = new Uint8Array(8);
-      assert.equal(socket.getRawSocketOption(P.SOL_SOCKET, P.SO_LINGER, buf), 8);
-      const view = new DataView(buf.buffer);
-      assert.deepEqual([view.getInt32(0, true), view.getInt32(4, true)], [1, 5]);
-    });
+    const initial = roundTrip(
+      socket,
+      get,
+      (v) => socket.setSocketOption(Level.Socket, Name.Linger, v),
+      { enabled: true, lingerTime: 5 },
+      () => {
+        const buf = new Uint8Array(8);
+        assert.equal(socket.getRawSocketOption(P.SOL_SOCKET, P.SO_LINGER, buf), 8);
+        const view = new DataView(buf.buffer);
+        assert.deepEqual([view.getInt32(0, true), view.getInt32(4, true)], [1, 5]);
+      },
+    );
     assert.deepEqual(initial, { enabled: false, lingerTime: 0 });
   });
 
-  test('getting a membership is the kernel\'s refusal, as .NET\'s getsockopt on Linux', (t) => {
+  test("getting a membership is the kernel's refusal, as .NET's getsockopt on Linux", (t) => {
     const socket = udp(t);
     assert.throws(() => socket.getSocketOption(Level.IP, Name.AddMembership), socketError('ENOPROTOOPT', 'getsockopt'));
   });
@@ -186,7 +230,10 @@ describe('SocketOptionNameTest cases that apply to Linux', () => {
     a.bind({ address: '127.0.0.1', port: 0 });
     a.listen(10);
     const b = tcp(t, V4);
-    assert.throws(() => b.bind({ address: '127.0.0.1', port: a.localEndPoint.port }), socketError('EADDRINUSE', 'bind', { socketErrorCode: 'AddressAlreadyInUse' }));
+    assert.throws(
+      () => b.bind({ address: '127.0.0.1', port: a.localEndPoint.port }),
+      socketError('EADDRINUSE', 'bind', { socketErrorCode: 'AddressAlreadyInUse' }),
+    );
   });
 
   test('ReuseAddressUdp: ReuseAddress binds the port of a socket that another program opened with SO_REUSEADDR', (t) => {
@@ -216,76 +263,149 @@ describe('SocketOptionNameTest cases that apply to Linux', () => {
   });
 });
 
-describe('typed properties, with .NET\'s rules by family', () => {
+describe("typed properties, with .NET's rules by family", () => {
   test('ttl: IP_TTL on IPv4, IPV6_UNICAST_HOPS on IPv6; 0–255', (t) => {
     const v4 = udp(t, V4);
-    roundTrip(v4, () => v4.ttl, (v) => (v4.ttl = v), 17, () => assert.equal(raw(v4, P.IPPROTO_IP, P.IP_TTL), 17));
+    roundTrip(
+      v4,
+      () => v4.ttl,
+      (v) => (v4.ttl = v),
+      17,
+      () => assert.equal(raw(v4, P.IPPROTO_IP, P.IP_TTL), 17),
+    );
     const v6 = udp(t, V6);
-    roundTrip(v6, () => v6.ttl, (v) => (v6.ttl = v), 18, () => assert.equal(raw(v6, P.IPPROTO_IPV6, P.IPV6_UNICAST_HOPS), 18));
+    roundTrip(
+      v6,
+      () => v6.ttl,
+      (v) => (v6.ttl = v),
+      18,
+      () => assert.equal(raw(v6, P.IPPROTO_IPV6, P.IPV6_UNICAST_HOPS), 18),
+    );
     for (const bad of [-1, 256, 1.5]) assert.throws(() => (v4.ttl = bad), coded(RangeError, 'ERR_OUT_OF_RANGE'));
     assert.throws(() => (v4.ttl = '5'), coded(TypeError, 'ERR_INVALID_ARG_TYPE'));
     assert.equal(v4.ttl, 17, 'a refused value changes nothing');
   });
 
-  test('noDelay: TCP_NODELAY; on UDP the kernel\'s error', (t) => {
+  test("noDelay: TCP_NODELAY; on UDP the kernel's error", (t) => {
     const socket = tcp(t);
-    roundTrip(socket, () => socket.noDelay, (v) => (socket.noDelay = v), true, () => assert.equal(raw(socket, P.IPPROTO_TCP, P.TCP_NODELAY), 1));
+    roundTrip(
+      socket,
+      () => socket.noDelay,
+      (v) => (socket.noDelay = v),
+      true,
+      () => assert.equal(raw(socket, P.IPPROTO_TCP, P.TCP_NODELAY), 1),
+    );
     assert.throws(() => (socket.noDelay = 1), coded(TypeError, 'ERR_INVALID_ARG_TYPE'));
     assert.throws(() => udp(t).noDelay, socketError('ENOPROTOOPT', 'getsockopt'));
   });
 
   test('dontFragment: IPv4, or IPv6 in dual mode (the IPv4 option, as .NET 9); NotSupportedError on a non-dual IPv6 socket', (t) => {
     const v4 = udp(t, V4);
-    roundTrip(v4, () => v4.dontFragment, (v) => (v4.dontFragment = v), true, () =>
-      assert.equal(raw(v4, P.IPPROTO_IP, P.IP_MTU_DISCOVER), P.IP_PMTUDISC_DO),
+    roundTrip(
+      v4,
+      () => v4.dontFragment,
+      (v) => (v4.dontFragment = v),
+      true,
+      () => assert.equal(raw(v4, P.IPPROTO_IP, P.IP_MTU_DISCOVER), P.IP_PMTUDISC_DO),
     );
     const v6only = udp(t, V6);
-    assert.throws(() => v6only.dontFragment, { name: 'NotSupportedError', code: 'ERR_NOT_SUPPORTED', message: 'This protocol version is not supported.' });
-    assert.throws(() => (v6only.dontFragment = true), (err) => err instanceof NotSupportedError && err.code === 'ERR_NOT_SUPPORTED');
-    assert.equal(raw(v6only, P.IPPROTO_IP, P.IP_MTU_DISCOVER), raw(udp(t, V6), P.IPPROTO_IP, P.IP_MTU_DISCOVER), 'nothing changed');
+    assert.throws(() => v6only.dontFragment, {
+      name: 'NotSupportedError',
+      code: 'ERR_NOT_SUPPORTED',
+      message: 'This protocol version is not supported.',
+    });
+    assert.throws(
+      () => (v6only.dontFragment = true),
+      (err) => err instanceof NotSupportedError && err.code === 'ERR_NOT_SUPPORTED',
+    );
+    assert.equal(
+      raw(v6only, P.IPPROTO_IP, P.IP_MTU_DISCOVER),
+      raw(udp(t, V6), P.IPPROTO_IP, P.IP_MTU_DISCOVER),
+      'nothing changed',
+    );
   });
 
   test('multicastLoopback: IP_MULTICAST_LOOP on IPv4, IPV6_MULTICAST_LOOP on IPv6', (t) => {
     const v4 = udp(t, V4);
-    roundTrip(v4, () => v4.multicastLoopback, (v) => (v4.multicastLoopback = v), false, () =>
-      assert.equal(raw(v4, P.IPPROTO_IP, P.IP_MULTICAST_LOOP), 0),
+    roundTrip(
+      v4,
+      () => v4.multicastLoopback,
+      (v) => (v4.multicastLoopback = v),
+      false,
+      () => assert.equal(raw(v4, P.IPPROTO_IP, P.IP_MULTICAST_LOOP), 0),
     );
     const v6 = udp(t, V6);
-    roundTrip(v6, () => v6.multicastLoopback, (v) => (v6.multicastLoopback = v), false, () => {
-      assert.equal(raw(v6, P.IPPROTO_IPV6, P.IPV6_MULTICAST_LOOP), 0);
-      assert.equal(raw(v6, P.IPPROTO_IP, P.IP_MULTICAST_LOOP), 1, 'a non-dual socket leaves the IPv4 twin alone');
-    });
+    roundTrip(
+      v6,
+      () => v6.multicastLoopback,
+      (v) => (v6.multicastLoopback = v),
+      false,
+      () => {
+        assert.equal(raw(v6, P.IPPROTO_IPV6, P.IPV6_MULTICAST_LOOP), 0);
+        assert.equal(raw(v6, P.IPPROTO_IP, P.IP_MULTICAST_LOOP), 1, 'a non-dual socket leaves the IPv4 twin alone');
+      },
+    );
   });
 
   test('enableBroadcast: SO_BROADCAST; false for a stream socket, as .NET', (t) => {
     const socket = udp(t);
-    roundTrip(socket, () => socket.enableBroadcast, (v) => (socket.enableBroadcast = v), true, () => assert.equal(raw(socket, P.SOL_SOCKET, P.SO_BROADCAST), 1));
+    roundTrip(
+      socket,
+      () => socket.enableBroadcast,
+      (v) => (socket.enableBroadcast = v),
+      true,
+      () => assert.equal(raw(socket, P.SOL_SOCKET, P.SO_BROADCAST), 1),
+    );
     assert.equal(tcp(t).enableBroadcast, false);
   });
 
   test('exclusiveAddressUse: SO_REUSEADDR and SO_REUSEPORT both 0', (t) => {
     const socket = tcp(t);
-    roundTrip(socket, () => socket.exclusiveAddressUse, (v) => (socket.exclusiveAddressUse = v), false, () => {
-      assert.equal(raw(socket, P.SOL_SOCKET, P.SO_REUSEADDR), 1);
-      assert.equal(raw(socket, P.SOL_SOCKET, P.SO_REUSEPORT), 1);
-    });
+    roundTrip(
+      socket,
+      () => socket.exclusiveAddressUse,
+      (v) => (socket.exclusiveAddressUse = v),
+      false,
+      () => {
+        assert.equal(raw(socket, P.SOL_SOCKET, P.SO_REUSEADDR), 1);
+        assert.equal(raw(socket, P.SOL_SOCKET, P.SO_REUSEPORT), 1);
+      },
+    );
   });
 
   test('receiveBufferSize and sendBufferSize: SO_RCVBUF and SO_SNDBUF (Linux doubles); below 0 is a RangeError', (t) => {
     const socket = udp(t);
-    roundTrip(socket, () => socket.receiveBufferSize, (v) => (socket.receiveBufferSize = v / 2), 8192, () => assert.equal(raw(socket, P.SOL_SOCKET, P.SO_RCVBUF), 8192));
-    roundTrip(socket, () => socket.sendBufferSize, (v) => (socket.sendBufferSize = v / 2), 8192, () => assert.equal(raw(socket, P.SOL_SOCKET, P.SO_SNDBUF), 8192));
+    roundTrip(
+      socket,
+      () => socket.receiveBufferSize,
+      (v) => (socket.receiveBufferSize = v / 2),
+      8192,
+      () => assert.equal(raw(socket, P.SOL_SOCKET, P.SO_RCVBUF), 8192),
+    );
+    roundTrip(
+      socket,
+      () => socket.sendBufferSize,
+      (v) => (socket.sendBufferSize = v / 2),
+      8192,
+      () => assert.equal(raw(socket, P.SOL_SOCKET, P.SO_SNDBUF), 8192),
+    );
     assert.throws(() => (socket.receiveBufferSize = -1), coded(RangeError, 'ERR_OUT_OF_RANGE'));
     assert.throws(() => (socket.sendBufferSize = -1), coded(RangeError, 'ERR_OUT_OF_RANGE'));
   });
 
   test('lingerState: { enabled, lingerTime } with lingerTime 0–65535', (t) => {
     const socket = tcp(t);
-    roundTrip(socket, () => socket.lingerState, (v) => (socket.lingerState = v), { enabled: true, lingerTime: 65535 }, () => {
-      const buf = new Uint8Array(8);
-      socket.getRawSocketOption(P.SOL_SOCKET, P.SO_LINGER, buf);
-      assert.equal(new DataView(buf.buffer).getInt32(4, true), 65535);
-    });
+    roundTrip(
+      socket,
+      () => socket.lingerState,
+      (v) => (socket.lingerState = v),
+      { enabled: true, lingerTime: 65535 },
+      () => {
+        const buf = new Uint8Array(8);
+        socket.getRawSocketOption(P.SOL_SOCKET, P.SO_LINGER, buf);
+        assert.equal(new DataView(buf.buffer).getInt32(4, true), 65535);
+      },
+    );
     for (const [bad, Class, code] of [
       [null, TypeError, 'ERR_INVALID_ARG_TYPE'],
       [{ enabled: 'yes', lingerTime: 1 }, TypeError, 'ERR_INVALID_ARG_TYPE'],
@@ -301,7 +421,17 @@ describe('typed properties, with .NET\'s rules by family', () => {
   });
 
   test('every typed property throws ERR_SOCKET_CLOSED after close() and ERR_SOCKET_DETACHED after detach()', (t) => {
-    const names = ['ttl', 'noDelay', 'dontFragment', 'multicastLoopback', 'enableBroadcast', 'exclusiveAddressUse', 'receiveBufferSize', 'sendBufferSize', 'lingerState'];
+    const names = [
+      'ttl',
+      'noDelay',
+      'dontFragment',
+      'multicastLoopback',
+      'enableBroadcast',
+      'exclusiveAddressUse',
+      'receiveBufferSize',
+      'sendBufferSize',
+      'lingerState',
+    ];
     const closed = new Socket(SocketType.Stream, ProtocolType.Tcp);
     closed.close();
     const detached = new Socket(SocketType.Stream, ProtocolType.Tcp);
@@ -330,11 +460,15 @@ describe('object values: memberships', () => {
       [Level.IPv6, { group: 'ff02::1', interfaceIndex: 2 ** 32 }, RangeError, 'ERR_OUT_OF_RANGE'],
       [Level.IPv6, true, TypeError, 'ERR_INVALID_ARG_TYPE'],
     ]) {
-      assert.throws(() => socket.setSocketOption(level, Name.AddMembership, value), coded(Class, code), JSON.stringify(value));
+      assert.throws(
+        () => socket.setSocketOption(level, Name.AddMembership, value),
+        coded(Class, code),
+        JSON.stringify(value),
+      );
     }
   });
 
-  test('dropping a group never joined is the kernel\'s EADDRNOTAVAIL, naming the group', (t) => {
+  test("dropping a group never joined is the kernel's EADDRNOTAVAIL, naming the group", (t) => {
     assert.throws(
       () => udp(t).setSocketOption(Level.IP, Name.DropMembership, { group: '239.1.2.3', localAddress: '127.0.0.1' }),
       socketError('EADDRNOTAVAIL', 'setsockopt', { address: '239.1.2.3' }),
@@ -342,21 +476,34 @@ describe('object values: memberships', () => {
   });
 
   test('a group the kernel refuses is its error: an IPv4 membership on an IPv6 TCP socket is EPROTO', (t) => {
-    assert.throws(() => tcp(t).setSocketOption(Level.IP, Name.AddMembership, { group: '239.1.2.3' }), socketError('EPROTO', 'setsockopt'));
+    assert.throws(
+      () => tcp(t).setSocketOption(Level.IP, Name.AddMembership, { group: '239.1.2.3' }),
+      socketError('EPROTO', 'setsockopt'),
+    );
   });
 
   // In a private network namespace (unshare -n) whose only interface is lo,
   // with multicast switched on for it: nothing can leave the namespace.
   test('an IPv4 group joins on a dual-mode IPv6 UDP socket: a datagram to it arrives, and stops after DropMembership', (t) => {
     const probe = spawnSync('unshare', ['-n', 'true'], { encoding: 'utf8', timeout: 10000 });
-    if (probe.status !== 0) return t.skip(`unshare -n is not permitted here: ${(probe.stderr || String(probe.error)).trim()}`);
+    if (probe.status !== 0)
+      return t.skip(`unshare -n is not permitted here: ${(probe.stderr || String(probe.error)).trim()}`);
     // Multicast on before up, so that the kernel adds lo's ff00::/8 route.
-    const script = ['ip link set lo multicast on', 'ip link set lo up', 'ip route add 224.0.0.0/4 dev lo', 'exec "$0" "$1"'].join(' && ');
-    const run = spawnSync('unshare', ['-n', 'sh', '-c', script, process.execPath, path.join(__dirname, 'fixtures', 'multicast.js')], {
-      encoding: 'utf8',
-      timeout: 30000,
-      cwd: path.join(__dirname, '..'),
-    });
+    const script = [
+      'ip link set lo multicast on',
+      'ip link set lo up',
+      'ip route add 224.0.0.0/4 dev lo',
+      'exec "$0" "$1"',
+    ].join(' && ');
+    const run = spawnSync(
+      'unshare',
+      ['-n', 'sh', '-c', script, process.execPath, path.join(__dirname, 'fixtures', 'multicast.js')],
+      {
+        encoding: 'utf8',
+        timeout: 30000,
+        cwd: path.join(__dirname, '..'),
+      },
+    );
     assert.equal(run.status, 0, `fixture failed: ${run.stderr}${run.error ?? ''}`);
     const facts = JSON.parse(run.stdout);
     assert.equal(facts.dualMode, true);
@@ -368,7 +515,7 @@ describe('object values: memberships', () => {
 });
 
 describe('both halves of a dual-mode socket (beyond .NET)', () => {
-  test('.NET\'s own (IPv6, IpTimeToLive) leaves IP_TTL alone: the trap the ttl property closes', (t) => {
+  test(".NET's own (IPv6, IpTimeToLive) leaves IP_TTL alone: the trap the ttl property closes", (t) => {
     const socket = udp(t);
     socket.setSocketOption(Level.IPv6, Name.IpTimeToLive, 5);
     assert.equal(raw(socket, P.IPPROTO_IPV6, P.IPV6_UNICAST_HOPS), 5);
@@ -387,11 +534,20 @@ describe('both halves of a dual-mode socket (beyond .NET)', () => {
     socket.ttl = 7;
     assert.deepEqual([raw(socket, P.IPPROTO_IPV6, P.IPV6_UNICAST_HOPS), raw(socket, P.IPPROTO_IP, P.IP_TTL)], [7, 7]);
     socket.dontFragment = true;
-    assert.deepEqual([raw(socket, P.IPPROTO_IP, P.IP_MTU_DISCOVER), raw(socket, P.IPPROTO_IPV6, P.IPV6_MTU_DISCOVER)], [P.IP_PMTUDISC_DO, P.IPV6_PMTUDISC_DO]);
+    assert.deepEqual(
+      [raw(socket, P.IPPROTO_IP, P.IP_MTU_DISCOVER), raw(socket, P.IPPROTO_IPV6, P.IPV6_MTU_DISCOVER)],
+      [P.IP_PMTUDISC_DO, P.IPV6_PMTUDISC_DO],
+    );
     socket.dontFragment = false;
-    assert.deepEqual([raw(socket, P.IPPROTO_IP, P.IP_MTU_DISCOVER), raw(socket, P.IPPROTO_IPV6, P.IPV6_MTU_DISCOVER)], [P.IP_PMTUDISC_DONT, P.IPV6_PMTUDISC_DONT]);
+    assert.deepEqual(
+      [raw(socket, P.IPPROTO_IP, P.IP_MTU_DISCOVER), raw(socket, P.IPPROTO_IPV6, P.IPV6_MTU_DISCOVER)],
+      [P.IP_PMTUDISC_DONT, P.IPV6_PMTUDISC_DONT],
+    );
     socket.multicastLoopback = false;
-    assert.deepEqual([raw(socket, P.IPPROTO_IPV6, P.IPV6_MULTICAST_LOOP), raw(socket, P.IPPROTO_IP, P.IP_MULTICAST_LOOP)], [0, 0]);
+    assert.deepEqual(
+      [raw(socket, P.IPPROTO_IPV6, P.IPV6_MULTICAST_LOOP), raw(socket, P.IPPROTO_IP, P.IP_MULTICAST_LOOP)],
+      [0, 0],
+    );
     assert.equal(socket.ttl, 7);
   });
 
@@ -415,7 +571,9 @@ print(json.dumps(out), flush=True)
     const readline = require('node:readline');
     const { withTimeout } = require('./helpers');
     // (Python's socket module names neither option on every version: pass the numbers.)
-    const python = spawn('python3', ['-c', receiver, String(P.IP_RECVTTL), String(P.IPV6_RECVHOPLIMIT)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const python = spawn('python3', ['-c', receiver, String(P.IP_RECVTTL), String(P.IPV6_RECVHOPLIMIT)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     t.after(() => python.kill());
     let stderr = '';
     python.stderr.on('data', (d) => (stderr += d));
@@ -425,7 +583,9 @@ print(json.dumps(out), flush=True)
     });
     if (!spawned) return t.skip('python3 is not installed');
     const lines = readline.createInterface({ input: python.stdout })[Symbol.asyncIterator]();
-    const [port4, port6] = JSON.parse((await withTimeout(lines.next(), 10000, `the receiver's ports (${stderr})`)).value);
+    const [port4, port6] = JSON.parse(
+      (await withTimeout(lines.next(), 10000, `the receiver's ports (${stderr})`)).value,
+    );
     const socket = udp(t);
     socket.ttl = 7;
     await socket.sendTo(Buffer.from('v4'), { address: '127.0.0.1', port: port4 });

@@ -192,14 +192,18 @@ test('setRawSocketOption writes the bytes as given; the kernel checks their leng
   assert.equal(socket.dualMode, true, 'the refused write changed nothing');
 });
 
-test('raw options reach what the table does not map: SO_LINGER as a struct', { skip: process.platform !== 'linux' && 'SO_LINGER is 13 on Linux only' }, (t) => {
-  const socket = tcp6(t);
-  const linger = new Uint8Array(new Int32Array([1, 7]).buffer);
-  socket.setRawSocketOption(platform.SOL_SOCKET, 13 /* SO_LINGER on Linux */, linger);
-  const back = new Uint8Array(8);
-  assert.equal(socket.getRawSocketOption(platform.SOL_SOCKET, 13, back), 8);
-  assert.deepEqual([...new Int32Array(back.buffer)], [1, 7]);
-});
+test(
+  'raw options reach what the table does not map: SO_LINGER as a struct',
+  { skip: process.platform !== 'linux' && 'SO_LINGER is 13 on Linux only' },
+  (t) => {
+    const socket = tcp6(t);
+    const linger = new Uint8Array(new Int32Array([1, 7]).buffer);
+    socket.setRawSocketOption(platform.SOL_SOCKET, 13 /* SO_LINGER on Linux */, linger);
+    const back = new Uint8Array(8);
+    assert.equal(socket.getRawSocketOption(platform.SOL_SOCKET, 13, back), 8);
+    assert.deepEqual([...new Int32Array(back.buffer)], [1, 7]);
+  },
+);
 
 test('an unknown raw option is the kernel error ENOPROTOOPT', (t) => {
   const socket = tcp6(t);

@@ -32,9 +32,21 @@ function run(command, args, options = {}) {
 // install scripts with sh, so it is named by its absolute path.
 // How this machine reaches the registry stays: certificates (a Node from the
 // npm registry trusts only its bundled CAs, not the system's) and proxies.
-const reach = ['NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE', 'SSL_CERT_DIR', 'HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy'];
+const reach = [
+  'NODE_EXTRA_CA_CERTS',
+  'SSL_CERT_FILE',
+  'SSL_CERT_DIR',
+  'HTTPS_PROXY',
+  'https_proxy',
+  'HTTP_PROXY',
+  'http_proxy',
+  'NO_PROXY',
+  'no_proxy',
+];
 const bareEnv = () => ({
-  ...Object.fromEntries(reach.filter((name) => process.env[name] !== undefined).map((name) => [name, process.env[name]])),
+  ...Object.fromEntries(
+    reach.filter((name) => process.env[name] !== undefined).map((name) => [name, process.env[name]]),
+  ),
   HOME: process.env.HOME,
   PATH: bin,
   npm_config_script_shell: '/bin/sh',
@@ -43,7 +55,16 @@ const bareEnv = () => ({
 
 before(() => {
   fs.mkdirSync(copy);
-  for (const entry of ['src', 'native', 'scripts', 'binding.gyp', 'package.json', 'tsconfig.json', 'README.md', 'LICENSE']) {
+  for (const entry of [
+    'src',
+    'native',
+    'scripts',
+    'binding.gyp',
+    'package.json',
+    'tsconfig.json',
+    'README.md',
+    'LICENSE',
+  ]) {
     fs.cpSync(path.join(root, entry), path.join(copy, entry), {
       recursive: true,
       filter: (source) => !source.includes(`${path.sep}node-addon-api`),
@@ -75,7 +96,9 @@ test('the bare PATH really has no compiler, make or python', () => {
 });
 
 const glibcX64 =
-  process.platform === 'linux' && process.arch === 'x64' && Boolean(process.report.getReport().header.glibcVersionRuntime);
+  process.platform === 'linux' &&
+  process.arch === 'x64' &&
+  Boolean(process.report.getReport().header.glibcVersionRuntime);
 
 test('the tarball holds the built JS, the types, the native sources for a fallback build, the prebuild, README and LICENSE', () => {
   for (const file of [
@@ -106,7 +129,8 @@ test('the tarball holds the built JS, the types, the native sources for a fallba
 });
 
 test('the tarball holds nothing users do not need, and stays small', () => {
-  const allowed = /^(package\.json|README\.md|LICENSE|binding\.gyp|dist\/[\w.-]+\.(js|mjs|d\.ts|d\.mts|js\.map|mjs\.map)|native\/[\w.]+\.(cc|h)|native\/node-addon-api\/[\w.-]+\.(h|md)|prebuilds\/[\w-]+\/dualmode\.(glibc|musl)\.node)$/;
+  const allowed =
+    /^(package\.json|README\.md|LICENSE|binding\.gyp|dist\/[\w.-]+\.(js|mjs|d\.ts|d\.mts|js\.map|mjs\.map)|native\/[\w.]+\.(cc|h)|native\/node-addon-api\/[\w.-]+\.(h|md)|prebuilds\/[\w-]+\/dualmode\.(glibc|musl)\.node)$/;
   const extra = files.filter((file) => !allowed.test(file));
   assert.deepEqual(extra, []);
   assert.ok(fs.statSync(tarball).size < 250 * 1024, `tarball is ${fs.statSync(tarball).size} bytes`);
@@ -115,19 +139,38 @@ test('the tarball holds nothing users do not need, and stays small', () => {
 test('the install used the prebuild: nothing was compiled', () => {
   const installed = path.join(consumer, 'node_modules', 'dualmode');
   assert.equal(fs.existsSync(path.join(installed, 'build')), false);
-  const resolved = run(process.execPath, ['-p', "require('node-gyp-build').resolve(require.resolve('dualmode/package.json').slice(0, -13))"], {
-    cwd: consumer,
-    env: bareEnv(),
-  });
+  const resolved = run(
+    process.execPath,
+    ['-p', "require('node-gyp-build').resolve(require.resolve('dualmode/package.json').slice(0, -13))"],
+    {
+      cwd: consumer,
+      env: bareEnv(),
+    },
+  );
   assert.ok(resolved.includes(`prebuilds/${process.platform}-${process.arch}/dualmode.glibc.node`), resolved);
   const dependencies = JSON.parse(fs.readFileSync(path.join(installed, 'package.json'), 'utf8')).dependencies;
   assert.deepEqual(Object.keys(dependencies), ['node-gyp-build']);
 });
 
 test('require and import of the installed package work and share one implementation', () => {
-  const cjs = run(process.execPath, ['-e', "const {Socket,SocketType,ProtocolType}=require('dualmode'); const s=new Socket(SocketType.Stream, ProtocolType.Tcp); console.log(s.addressFamily, s.dualMode); s.close()"], { cwd: consumer, env: bareEnv() });
+  const cjs = run(
+    process.execPath,
+    [
+      '-e',
+      "const {Socket,SocketType,ProtocolType}=require('dualmode'); const s=new Socket(SocketType.Stream, ProtocolType.Tcp); console.log(s.addressFamily, s.dualMode); s.close()",
+    ],
+    { cwd: consumer, env: bareEnv() },
+  );
   assert.equal(cjs.trim(), '23 true');
-  const esm = run(process.execPath, ['--input-type=module', '-e', "import {Socket,SocketType,ProtocolType} from 'dualmode'; import {createRequire} from 'node:module'; const s=new Socket(SocketType.Stream, ProtocolType.Tcp); console.log(s.addressFamily, s.dualMode, Socket === createRequire(import.meta.url)('dualmode').Socket); s.close()"], { cwd: consumer, env: bareEnv() });
+  const esm = run(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      "import {Socket,SocketType,ProtocolType} from 'dualmode'; import {createRequire} from 'node:module'; const s=new Socket(SocketType.Stream, ProtocolType.Tcp); console.log(s.addressFamily, s.dualMode, Socket === createRequire(import.meta.url)('dualmode').Socket); s.close()",
+    ],
+    { cwd: consumer, env: bareEnv() },
+  );
   assert.equal(esm.trim(), '23 true true');
 });
 
@@ -174,20 +217,38 @@ test('the types compile under tsc --strict --module nodenext, for CommonJS and E
   );
   const typeRoots = path.join(root, 'node_modules', '@types');
   const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-  const args = ['--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--noEmit', '--typeRoots', typeRoots, '--types', 'node'];
+  const args = [
+    '--strict',
+    '--module',
+    'nodenext',
+    '--moduleResolution',
+    'nodenext',
+    '--noEmit',
+    '--typeRoots',
+    typeRoots,
+    '--types',
+    'node',
+  ];
   run(process.execPath, [tsc, ...args, 'use.cts', 'use.mts'], { cwd: consumer });
 
   fs.writeFileSync(
     path.join(consumer, 'misuse.cts'),
     "import { Socket, SocketType, ProtocolType } from 'dualmode';\nnew Socket(SocketType.Stream, ProtocolType.Tcp).dualMode = 'yes';\n",
   );
-  const misuse = spawnSync(process.execPath, [tsc, ...args, 'misuse.cts'], { cwd: consumer, encoding: 'utf8', timeout: 120000 });
+  const misuse = spawnSync(process.execPath, [tsc, ...args, 'misuse.cts'], {
+    cwd: consumer,
+    encoding: 'utf8',
+    timeout: 120000,
+  });
   assert.notEqual(misuse.status, 0, 'assigning a string to dualMode must not compile');
   assert.match(misuse.stdout, /misuse\.cts\(2,\d+\): error TS2322: Type 'string' is not assignable to type 'boolean'/);
 });
 
 test('npx dualmode probe --json prints stable JSON and exits 0', () => {
-  const out = run(path.join(bin, 'npx'), ['--no-install', 'dualmode', 'probe', '--json'], { cwd: consumer, env: bareEnv() });
+  const out = run(path.join(bin, 'npx'), ['--no-install', 'dualmode', 'probe', '--json'], {
+    cwd: consumer,
+    env: bareEnv(),
+  });
   const report = JSON.parse(out);
   assert.deepEqual(Object.keys(report), probeKeys);
   assert.equal(report.ipv4, true);
@@ -208,6 +269,13 @@ test('where no prebuild matches, the install compiles the addon from the shipped
   run('npm', ['install', '--no-audit', '--no-fund', bare], { cwd: fallback });
   const installed = path.join(fallback, 'node_modules', 'dualmode');
   assert.equal(fs.existsSync(path.join(installed, 'build', 'Release', 'dualmode.node')), true);
-  const out = run(process.execPath, ['-e', "const {Socket,SocketType,ProtocolType}=require('dualmode'); const s=new Socket(SocketType.Dgram, ProtocolType.Udp); console.log(s.dualMode); s.close()"], { cwd: fallback });
+  const out = run(
+    process.execPath,
+    [
+      '-e',
+      "const {Socket,SocketType,ProtocolType}=require('dualmode'); const s=new Socket(SocketType.Dgram, ProtocolType.Udp); console.log(s.dualMode); s.close()",
+    ],
+    { cwd: fallback },
+  );
   assert.equal(out.trim(), 'true');
 });

@@ -164,12 +164,28 @@ function classify(err, markers) {
     assert.equal(err.code, NOT_SUPPORTED);
     return { kind: 'code', code: err.code };
   }
-  const classes = { [ARG]: TypeError, [RANGE]: RangeError, [BAD_IP]: TypeError, [BAD_PORT]: RangeError, [MISSING]: TypeError, [BAD_TYPE]: TypeError };
+  const classes = {
+    [ARG]: TypeError,
+    [RANGE]: RangeError,
+    [BAD_IP]: TypeError,
+    [BAD_PORT]: RangeError,
+    [MISSING]: TypeError,
+    [BAD_TYPE]: TypeError,
+  };
   if (err.code in classes) {
-    assert.equal(Object.getPrototypeOf(err), classes[err.code].prototype, `${err.code} is a ${classes[err.code].name}: ${err.stack}`);
+    assert.equal(
+      Object.getPrototypeOf(err),
+      classes[err.code].prototype,
+      `${err.code} is a ${classes[err.code].name}: ${err.stack}`,
+    );
     return { kind: 'code', code: err.code };
   }
-  if (err.code === CLOSED || err.code === DETACHED || err.code === 'ERR_SOCKET_NOT_BOUND' || err.code === 'ERR_SOCKET_ALREADY_BOUND') {
+  if (
+    err.code === CLOSED ||
+    err.code === DETACHED ||
+    err.code === 'ERR_SOCKET_NOT_BOUND' ||
+    err.code === 'ERR_SOCKET_ALREADY_BOUND'
+  ) {
     assert.equal(Object.getPrototypeOf(err), Error.prototype, `${err.code} is a plain Error`);
     return { kind: 'code', code: err.code };
   }
@@ -202,7 +218,10 @@ function verify(outcome, expected, markers, what) {
   const allowed = alts(expected);
   const want = () => `${what}: expected ${show(allowed)}`;
   if (!outcome.threw) {
-    assert.ok(allowed.some((a) => a.ok || (a.sys && a.codes === undefined)), `${want()}, but it returned ${show(outcome.value)}`);
+    assert.ok(
+      allowed.some((a) => a.ok || (a.sys && a.codes === undefined)),
+      `${want()}, but it returned ${show(outcome.value)}`,
+    );
     count('returned');
     return { kind: 'ok' };
   }
@@ -210,10 +229,14 @@ function verify(outcome, expected, markers, what) {
   count(c.kind === 'user' ? "user's exception" : c.kind === 'socket' ? `${c.code} (${c.syscall})` : c.code);
   const match = allowed.some((a) => {
     if (c.kind === 'user') return a.user === true;
-    if (c.kind === 'socket') return a.sys !== undefined && a.sys.includes(c.syscall) && (a.codes === undefined || a.codes.includes(c.code));
+    if (c.kind === 'socket')
+      return a.sys !== undefined && a.sys.includes(c.syscall) && (a.codes === undefined || a.codes.includes(c.code));
     return a.code === c.code;
   });
-  assert.ok(match, `${want()}, but it threw ${c.kind === 'user' ? "the user's exception" : `${c.code}${c.syscall ? ` (${c.syscall})` : ''}: ${outcome.err.message}`}`);
+  assert.ok(
+    match,
+    `${want()}, but it threw ${c.kind === 'user' ? "the user's exception" : `${c.code}${c.syscall ? ` (${c.syscall})` : ''}: ${outcome.err.message}`}`,
+  );
   return c;
 }
 
@@ -290,10 +313,25 @@ function refOptions(options, kinds) {
   }
   return null;
 }
-const SERVER_OPTIONS = { allowHalfOpen: 'boolean', pauseOnConnect: 'boolean', noDelay: 'boolean', keepAlive: 'boolean', keepAliveInitialDelay: 'number', highWaterMark: 'number' };
-const CONNECT_OPTIONS = { allowHalfOpen: 'boolean', noDelay: 'boolean', keepAlive: 'boolean', keepAliveInitialDelay: 'number', timeout: 'number' };
+const SERVER_OPTIONS = {
+  allowHalfOpen: 'boolean',
+  pauseOnConnect: 'boolean',
+  noDelay: 'boolean',
+  keepAlive: 'boolean',
+  keepAliveInitialDelay: 'number',
+  highWaterMark: 'number',
+};
+const CONNECT_OPTIONS = {
+  allowHalfOpen: 'boolean',
+  noDelay: 'boolean',
+  keepAlive: 'boolean',
+  keepAliveInitialDelay: 'number',
+  timeout: 'number',
+};
 const DGRAM_OPTIONS = { recvBufferSize: 'number', sendBufferSize: 'number', lookup: 'function' };
-const OPTION_KEYS = [...new Set([...Object.keys(SERVER_OPTIONS), ...Object.keys(CONNECT_OPTIONS), ...Object.keys(DGRAM_OPTIONS)])];
+const OPTION_KEYS = [
+  ...new Set([...Object.keys(SERVER_OPTIONS), ...Object.keys(CONNECT_OPTIONS), ...Object.keys(DGRAM_OPTIONS)]),
+];
 
 /** readEndPoint(): an object, then .address, then .port validated. */
 function refEndPoint(endPoint) {
@@ -351,22 +389,52 @@ function marker(ctx, what) {
 }
 
 const THROWING_KEYS = [
-  'address', 'port', 'family', 'fd', '_handle', 'valueOf', 'toString', 'toJSON', 'constructor', 'name', 'length',
-  'byteLength', 'byteOffset', 'buffer', 'then', ...OPTION_KEYS, Symbol.toPrimitive, Symbol.iterator, Symbol.toStringTag,
+  'address',
+  'port',
+  'family',
+  'fd',
+  '_handle',
+  'valueOf',
+  'toString',
+  'toJSON',
+  'constructor',
+  'name',
+  'length',
+  'byteLength',
+  'byteOffset',
+  'buffer',
+  'then',
+  ...OPTION_KEYS,
+  Symbol.toPrimitive,
+  Symbol.iterator,
+  Symbol.toStringTag,
 ];
 
 /** A Proxy whose every trap throws `err`. */
 function throwingProxy(target, err) {
-  return new Proxy(target, new Proxy({}, { get: () => () => { throw err; } }));
+  return new Proxy(
+    target,
+    new Proxy(
+      {},
+      {
+        get: () => () => {
+          throw err;
+        },
+      },
+    ),
+  );
 }
 
 function makeHostile(kind, ctx) {
   const err = marker(ctx, kind);
-  const thrower = () => { throw err; };
+  const thrower = () => {
+    throw err;
+  };
   switch (kind) {
     case 'object whose every getter throws': {
       const object = {};
-      for (const key of THROWING_KEYS) Object.defineProperty(object, key, { get: thrower, enumerable: true, configurable: true });
+      for (const key of THROWING_KEYS)
+        Object.defineProperty(object, key, { get: thrower, enumerable: true, configurable: true });
       return object;
     }
     case 'object whose valueOf, toString and toPrimitive throw':
@@ -387,7 +455,8 @@ function makeHostile(kind, ctx) {
       return Object.defineProperty(function named() {}, 'name', { get: thrower });
     case 'Uint8Array whose own getters throw': {
       const bytes = new Uint8Array(4);
-      for (const key of ['byteLength', 'length', 'buffer', 'byteOffset']) Object.defineProperty(bytes, key, { get: thrower });
+      for (const key of ['byteLength', 'length', 'buffer', 'byteOffset'])
+        Object.defineProperty(bytes, key, { get: thrower });
       return bytes;
     }
     default:
@@ -416,8 +485,28 @@ const numberGen = fc
     fc.integer({ min: -3, max: 300 }),
     fc.maxSafeInteger(),
     fc.constantFrom(
-      -0, NaN, Infinity, -Infinity, 0.5, -0.5, 1.5, -1, 65535, 65536, 2 ** 31, INT32_MAX, INT32_MIN, INT32_MIN - 1,
-      2 ** 32, 2 ** 53, 2 ** 53 + 2, 1e21, Number.MAX_VALUE, Number.MIN_VALUE, -Number.MIN_VALUE, Number.EPSILON,
+      -0,
+      NaN,
+      Infinity,
+      -Infinity,
+      0.5,
+      -0.5,
+      1.5,
+      -1,
+      65535,
+      65536,
+      2 ** 31,
+      INT32_MAX,
+      INT32_MIN,
+      INT32_MIN - 1,
+      2 ** 32,
+      2 ** 53,
+      2 ** 53 + 2,
+      1e21,
+      Number.MAX_VALUE,
+      Number.MIN_VALUE,
+      -Number.MIN_VALUE,
+      Number.EPSILON,
     ),
   )
   .map(plain);
@@ -426,7 +515,9 @@ const bigintGen = fc.oneof(fc.bigInt(), fc.constantFrom(0n, 1n, -1n, 6n, 23n, 2n
 
 const symbolGen = fc.oneof(
   fc.constantFrom(Symbol.iterator, Symbol.for('dualmode'), Symbol.toPrimitive).map(plain),
-  fc.string({ maxLength: 8 }).map((description) => new Gen(`Symbol(${JSON.stringify(description)})`, () => Symbol(description))),
+  fc
+    .string({ maxLength: 8 })
+    .map((description) => new Gen(`Symbol(${JSON.stringify(description)})`, () => Symbol(description))),
 );
 
 const FUNCTIONS = {
@@ -441,10 +532,24 @@ const FUNCTIONS = {
     Object.assign(function withProps() {}, { address: '::1', port: 0, allowHalfOpen: true, recvBufferSize: 1 }),
   'an anonymous function': () => (0, function () {}),
 };
-const functionGen = fc.constantFrom(...Object.keys(FUNCTIONS)).map((what) => new Gen(`<${what}>`, () => FUNCTIONS[what]()));
+const functionGen = fc
+  .constantFrom(...Object.keys(FUNCTIONS))
+  .map((what) => new Gen(`<${what}>`, () => FUNCTIONS[what]()));
 
 // Typed arrays of every kind over every backing.
-const TYPED = [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array, Float32Array, Float64Array, BigInt64Array, BigUint64Array];
+const TYPED = [
+  Int8Array,
+  Uint8Array,
+  Uint8ClampedArray,
+  Int16Array,
+  Uint16Array,
+  Int32Array,
+  Uint32Array,
+  Float32Array,
+  Float64Array,
+  BigInt64Array,
+  BigUint64Array,
+];
 const realm = vm.createContext({});
 const guarded = new WeakMap(); // view -> its whole buffer, with 0xAA guard bytes on both sides
 
@@ -465,7 +570,10 @@ function makeBytes(kind, backing, size, fill) {
   const per = Ctor.BYTES_PER_ELEMENT ?? 1;
   const count = Math.floor(size / per);
   const bytes = count * per;
-  const viewOf = (buffer, offset, length) => (Ctor === DataView ? new DataView(buffer, offset, length === undefined ? undefined : length * per) : new Ctor(buffer, offset, length));
+  const viewOf = (buffer, offset, length) =>
+    Ctor === DataView
+      ? new DataView(buffer, offset, length === undefined ? undefined : length * per)
+      : new Ctor(buffer, offset, length);
   const fillView = (view) => {
     const raw = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
     raw.set(fill.subarray(0, raw.length));
@@ -505,18 +613,49 @@ function makeBytes(kind, backing, size, fill) {
 }
 const bytesGen = fc
   .record({
-    kind: fc.constantFrom(...TYPED.map((c) => c.name), 'Uint8Array', 'Uint8Array', 'Uint8Array', 'DataView', 'ArrayBuffer', 'SharedArrayBuffer', 'Buffer', 'Uint8Array of another realm'),
-    backing: fc.constantFrom('ArrayBuffer', 'SharedArrayBuffer', 'detached', 'resizable, length-tracking', 'resizable, shrunk out of bounds', 'growable SharedArrayBuffer', 'at an offset, between guard bytes'),
-    size: fc.oneof(fc.constantFrom(0, 1, 3, 4, 8, 16, MAX_OPTION_BYTES - 1, MAX_OPTION_BYTES, MAX_OPTION_BYTES + 1), fc.integer({ min: 0, max: 32 })),
+    kind: fc.constantFrom(
+      ...TYPED.map((c) => c.name),
+      'Uint8Array',
+      'Uint8Array',
+      'Uint8Array',
+      'DataView',
+      'ArrayBuffer',
+      'SharedArrayBuffer',
+      'Buffer',
+      'Uint8Array of another realm',
+    ),
+    backing: fc.constantFrom(
+      'ArrayBuffer',
+      'SharedArrayBuffer',
+      'detached',
+      'resizable, length-tracking',
+      'resizable, shrunk out of bounds',
+      'growable SharedArrayBuffer',
+      'at an offset, between guard bytes',
+    ),
+    size: fc.oneof(
+      fc.constantFrom(0, 1, 3, 4, 8, 16, MAX_OPTION_BYTES - 1, MAX_OPTION_BYTES, MAX_OPTION_BYTES + 1),
+      fc.integer({ min: 0, max: 32 }),
+    ),
     fill: fc.uint8Array({ minLength: 16, maxLength: 16 }),
   })
-  .map(({ kind, backing, size, fill }) => new Gen(`<${kind} of ${size} bytes, ${backing}>`, () => makeBytes(kind, backing, size, fill)));
+  .map(
+    ({ kind, backing, size, fill }) =>
+      new Gen(`<${kind} of ${size} bytes, ${backing}>`, () => makeBytes(kind, backing, size, fill)),
+  );
 
 // Strings: IP literals and near misses, long ones, anything.
-const zoneGen = fc.oneof(fc.constantFrom('lo', 'eth0', '1', '0', '', 'lo0', 'a.b-c:d'), fc.string({ unit: 'grapheme-ascii', maxLength: 8 }));
+const zoneGen = fc.oneof(
+  fc.constantFrom('lo', 'eth0', '1', '0', '', 'lo0', 'a.b-c:d'),
+  fc.string({ unit: 'grapheme-ascii', maxLength: 8 }),
+);
 // Near the mapped prefix ::ffff:0:0/96: ffff in the 6th group after a non-zero prefix, and friends.
 const nearMapped = fc
-  .tuple(fc.constantFrom('1::', '::1:', 'fe80::', '64:ff9b::', '0:0:0:0:1:', '::ffff:ffff:', '0::', '0:0:0:0:0:'), fc.constantFrom('ffff:', 'FFFF:', 'fffe:', '0:'), fc.oneof(fc.ipV4(), fc.constantFrom('7f00:1', '0:0', 'ffff:ffff')))
+  .tuple(
+    fc.constantFrom('1::', '::1:', 'fe80::', '64:ff9b::', '0:0:0:0:1:', '::ffff:ffff:', '0::', '0:0:0:0:0:'),
+    fc.constantFrom('ffff:', 'FFFF:', 'fffe:', '0:'),
+    fc.oneof(fc.ipV4(), fc.constantFrom('7f00:1', '0:0', 'ffff:ffff')),
+  )
   .map(([head, ffff, tail]) => `${head}${ffff}${tail}`);
 const ipLike = fc.oneof(
   fc.ipV4(),
@@ -527,17 +666,40 @@ const ipLike = fc.oneof(
   fc.ipV4().map((a) => `::FFFF:${a}`),
   fc.tuple(fc.ipV6(), zoneGen).map(([a, zone]) => `${a}%${zone}`),
   nearMapped,
-  fc.constantFrom('::', '::1', '0.0.0.0', '127.0.0.1', '::ffff:127.0.0.1', '::ffff:7f00:1', '::ffff:0:0', '0:0:0:0:0:ffff:1.2.3.4', 'fe80::1%lo', '1::', '::1.2.3.4', 'localhost', 'ip6-localhost'),
+  fc.constantFrom(
+    '::',
+    '::1',
+    '0.0.0.0',
+    '127.0.0.1',
+    '::ffff:127.0.0.1',
+    '::ffff:7f00:1',
+    '::ffff:0:0',
+    '0:0:0:0:0:ffff:1.2.3.4',
+    'fe80::1%lo',
+    '1::',
+    '::1.2.3.4',
+    'localhost',
+    'ip6-localhost',
+  ),
 );
 const mutatedIp = fc
-  .tuple(ipLike, fc.nat(), fc.constantFrom(' ', '\0', '[', ']', ':', '.', '%', 'x', 'é', '\ud800', '::', '0', '\n', '/', '%lo'), fc.boolean())
+  .tuple(
+    ipLike,
+    fc.nat(),
+    fc.constantFrom(' ', '\0', '[', ']', ':', '.', '%', 'x', 'é', '\ud800', '::', '0', '\n', '/', '%lo'),
+    fc.boolean(),
+  )
   .map(([s, i, c, replace]) => {
     const at = i % (s.length + 1);
     return s.slice(0, at) + c + s.slice(replace ? at + 1 : at);
   });
 const longString = fc.oneof(
   fc
-    .tuple(fc.constantFrom('::1%', 'fe80::1%', '::ffff:127.0.0.1%', '', '::', '1.'), fc.integer({ min: 55, max: 70 }), fc.constantFrom('a', '1', '.', ':', '0'))
+    .tuple(
+      fc.constantFrom('::1%', 'fe80::1%', '::ffff:127.0.0.1%', '', '::', '1.'),
+      fc.integer({ min: 55, max: 70 }),
+      fc.constantFrom('a', '1', '.', ':', '0'),
+    )
     .map(([prefix, length, c]) => prefix + c.repeat(Math.max(0, length - prefix.length))),
   fc.constantFrom('a'.repeat(1000), '1'.repeat(100000), `${'0:'.repeat(500)}1`),
 );
@@ -577,9 +739,11 @@ const MISC = {
     socket.close();
     return socket;
   },
-  'a Uint16Array whose prototype is Uint8Array.prototype': () => Object.setPrototypeOf(new Uint16Array(2), Uint8Array.prototype),
+  'a Uint16Array whose prototype is Uint8Array.prototype': () =>
+    Object.setPrototypeOf(new Uint16Array(2), Uint8Array.prototype),
   'a transparent Proxy of a Uint8Array': () => new Proxy(new Uint8Array(4), {}),
-  'a Uint8Array whose own byteLength says 4': () => Object.defineProperty(new Uint8Array(MAX_OPTION_BYTES + 1), 'byteLength', { value: 4 }),
+  'a Uint8Array whose own byteLength says 4': () =>
+    Object.defineProperty(new Uint8Array(MAX_OPTION_BYTES + 1), 'byteLength', { value: 4 }),
   'an array of an endpoint': () => ['::1', 0],
 };
 const miscGen = fc.constantFrom(...Object.keys(MISC)).map((what) => new Gen(`<${what}>`, () => MISC[what]()));
@@ -616,7 +780,11 @@ const anyValue = fc.oneof(
 
 /** Any value, or often one of `values` (valid members), or a small integer. */
 const valueOr = (values, extra = fc.integer({ min: -2, max: 260 })) =>
-  fc.oneof({ weight: 3, arbitrary: anyValue }, { weight: 3, arbitrary: fc.constantFrom(...values).map(plain) }, { weight: 1, arbitrary: extra.map(plain) });
+  fc.oneof(
+    { weight: 3, arbitrary: anyValue },
+    { weight: 3, arbitrary: fc.constantFrom(...values).map(plain) },
+    { weight: 1, arbitrary: extra.map(plain) },
+  );
 
 const boolOr = fc.oneof({ weight: 3, arbitrary: anyValue }, { weight: 2, arbitrary: fc.boolean().map(plain) });
 
@@ -632,22 +800,31 @@ function objectGen(keys, valueArb) {
     .map(({ fields, form, thrower }) => {
       const entries = Object.entries(fields);
       const label = `${form} { ${entries.map(([k, g]) => `${k}: ${g.label}`).join(', ')} }${form === 'one getter throws' ? ` (${thrower} throws)` : ''}`;
-      return new Gen(label, (ctx, transform = (key, value) => value) => {
-        const values = entries.map(([key, gen]) => [key, transform(key, gen.make(ctx))]);
-        let object = form === 'null prototype' ? Object.create(null) : {};
-        if (form === 'getters' || form === 'one getter throws') {
-          for (const [key, value] of values) Object.defineProperty(object, key, { get: () => value, enumerable: true, configurable: true });
-          if (form === 'one getter throws') {
-            const err = marker(ctx, `${thrower} getter`);
-            Object.defineProperty(object, thrower, { get: () => { throw err; } });
+      return new Gen(
+        label,
+        (ctx, transform = (key, value) => value) => {
+          const values = entries.map(([key, gen]) => [key, transform(key, gen.make(ctx))]);
+          let object = form === 'null prototype' ? Object.create(null) : {};
+          if (form === 'getters' || form === 'one getter throws') {
+            for (const [key, value] of values)
+              Object.defineProperty(object, key, { get: () => value, enumerable: true, configurable: true });
+            if (form === 'one getter throws') {
+              const err = marker(ctx, `${thrower} getter`);
+              Object.defineProperty(object, thrower, {
+                get: () => {
+                  throw err;
+                },
+              });
+            }
+          } else {
+            for (const [key, value] of values) object[key] = value;
           }
-        } else {
-          for (const [key, value] of values) object[key] = value;
-        }
-        if (form === 'inherited') object = Object.create(object);
-        if (form === 'frozen') Object.freeze(object);
-        return object;
-      }, { rewritten: true });
+          if (form === 'inherited') object = Object.create(object);
+          if (form === 'frozen') Object.freeze(object);
+          return object;
+        },
+        { rewritten: true },
+      );
     });
 }
 
@@ -655,15 +832,39 @@ const optionsGen = (kinds) => {
   const valueArb = fc.oneof(
     { weight: 2, arbitrary: anyValue },
     { weight: 2, arbitrary: fc.boolean().map(plain) },
-    { weight: 2, arbitrary: fc.oneof(fc.integer({ min: -2, max: 5000 }), fc.constantFrom(INT32_MAX, 2 ** 31, 1.5, NaN)).map(plain) },
-    { weight: 1, arbitrary: fc.constant(new Gen('<a lookup function>', () => (hostname, options, callback) => callback(null, '127.0.0.1', 4))) },
+    {
+      weight: 2,
+      arbitrary: fc.oneof(fc.integer({ min: -2, max: 5000 }), fc.constantFrom(INT32_MAX, 2 ** 31, 1.5, NaN)).map(plain),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.constant(
+        new Gen('<a lookup function>', () => (hostname, options, callback) => callback(null, '127.0.0.1', 4)),
+      ),
+    },
     { weight: 1, arbitrary: fc.constant(plain(undefined)) },
   );
   const validValue = (kind) =>
-    kind === 'boolean' ? fc.boolean().map(plain) : kind === 'number' ? fc.integer({ min: 0, max: 100000 }).map(plain) : fc.constant(new Gen('<a lookup function>', () => (hostname, options, callback) => callback(null, '127.0.0.1', 4)));
+    kind === 'boolean'
+      ? fc.boolean().map(plain)
+      : kind === 'number'
+        ? fc.integer({ min: 0, max: 100000 }).map(plain)
+        : fc.constant(
+            new Gen('<a lookup function>', () => (hostname, options, callback) => callback(null, '127.0.0.1', 4)),
+          );
   const validObject = fc
-    .record(Object.fromEntries(Object.entries(kinds).map(([key, kind]) => [key, validValue(kind)])), { requiredKeys: [] })
-    .map((fields) => new Gen(`valid { ${Object.entries(fields).map(([k, g]) => `${k}: ${g.label}`).join(', ')} }`, (ctx) => Object.fromEntries(Object.entries(fields).map(([k, g]) => [k, g.make(ctx)]))));
+    .record(Object.fromEntries(Object.entries(kinds).map(([key, kind]) => [key, validValue(kind)])), {
+      requiredKeys: [],
+    })
+    .map(
+      (fields) =>
+        new Gen(
+          `valid { ${Object.entries(fields)
+            .map(([k, g]) => `${k}: ${g.label}`)
+            .join(', ')} }`,
+          (ctx) => Object.fromEntries(Object.entries(fields).map(([k, g]) => [k, g.make(ctx)])),
+        ),
+    );
   return fc.oneof(
     { weight: 1, arbitrary: anyValue },
     { weight: 2, arbitrary: fc.constant(plain(undefined)) },
@@ -675,65 +876,136 @@ const optionsGen = (kinds) => {
 const addressGen = fc.oneof(
   { weight: 2, arbitrary: anyValue },
   { weight: 4, arbitrary: stringGen },
-  { weight: 2, arbitrary: fc.constantFrom('::1', '127.0.0.1', '::', '0.0.0.0', '::ffff:127.0.0.1', '::ffff:0.0.0.0').map(plain) },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom('::1', '127.0.0.1', '::', '0.0.0.0', '::ffff:127.0.0.1', '::ffff:0.0.0.0').map(plain),
+  },
 );
 const portGen = fc.oneof(
   { weight: 2, arbitrary: anyValue },
-  { weight: 3, arbitrary: fc.oneof(fc.integer({ min: -2, max: 65537 }), fc.constantFrom(0, 0, 65535, 65536, -1, 1.5)).map(plain) },
+  {
+    weight: 3,
+    arbitrary: fc.oneof(fc.integer({ min: -2, max: 65537 }), fc.constantFrom(0, 0, 65535, 65536, -1, 1.5)).map(plain),
+  },
 );
-const ENDPOINT_FORMS = ['own properties', 'getters', 'inherited', 'null prototype', 'class instance', 'array with properties', 'frozen'];
+const ENDPOINT_FORMS = [
+  'own properties',
+  'getters',
+  'inherited',
+  'null prototype',
+  'class instance',
+  'array with properties',
+  'frozen',
+];
 /** { address, port } objects of every shape; fields go through make()'s transform (the loopback / port rewrites). */
 function endPointOf(address, port) {
-  const form = fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...ENDPOINT_FORMS) }, { weight: 1, arbitrary: fc.constantFrom('address getter throws', 'port getter throws') });
+  const form = fc.oneof(
+    { weight: 6, arbitrary: fc.constantFrom(...ENDPOINT_FORMS) },
+    { weight: 1, arbitrary: fc.constantFrom('address getter throws', 'port getter throws') },
+  );
   return fc.tuple(address, port, form).map(
     ([a, p, form]) =>
-      new Gen(`${form} { address: ${a.label}, port: ${p.label} }`, (ctx, transform = (key, value) => value) => {
-        const av = transform('address', a.make(ctx));
-        const pv = transform('port', p.make(ctx));
-        switch (form) {
-          case 'own properties':
-            return { address: av, port: pv };
-          case 'getters':
-            return { get address() { return av; }, get port() { return pv; } };
-          case 'inherited':
-            return Object.create({ address: av, port: pv });
-          case 'null prototype':
-            return Object.assign(Object.create(null), { address: av, port: pv });
-          case 'class instance':
-            return new (class EndPoint { constructor() { this.address = av; this.port = pv; } })();
-          case 'array with properties':
-            return Object.assign([av, pv], { address: av, port: pv });
-          case 'frozen':
-            return Object.freeze({ address: av, port: pv, extra: 1 });
-          case 'address getter throws': {
-            const err = marker(ctx, 'address getter');
-            return { get address() { throw err; }, port: pv };
+      new Gen(
+        `${form} { address: ${a.label}, port: ${p.label} }`,
+        (ctx, transform = (key, value) => value) => {
+          const av = transform('address', a.make(ctx));
+          const pv = transform('port', p.make(ctx));
+          switch (form) {
+            case 'own properties':
+              return { address: av, port: pv };
+            case 'getters':
+              return {
+                get address() {
+                  return av;
+                },
+                get port() {
+                  return pv;
+                },
+              };
+            case 'inherited':
+              return Object.create({ address: av, port: pv });
+            case 'null prototype':
+              return Object.assign(Object.create(null), { address: av, port: pv });
+            case 'class instance':
+              return new (class EndPoint {
+                constructor() {
+                  this.address = av;
+                  this.port = pv;
+                }
+              })();
+            case 'array with properties':
+              return Object.assign([av, pv], { address: av, port: pv });
+            case 'frozen':
+              return Object.freeze({ address: av, port: pv, extra: 1 });
+            case 'address getter throws': {
+              const err = marker(ctx, 'address getter');
+              return {
+                get address() {
+                  throw err;
+                },
+                port: pv,
+              };
+            }
+            case 'port getter throws': {
+              const err = marker(ctx, 'port getter');
+              return {
+                address: av,
+                get port() {
+                  throw err;
+                },
+              };
+            }
+            default:
+              throw new Error(form);
           }
-          case 'port getter throws': {
-            const err = marker(ctx, 'port getter');
-            return { address: av, get port() { throw err; } };
-          }
-          default:
-            throw new Error(form);
-        }
-      }, { rewritten: true }),
+        },
+        { rewritten: true },
+      ),
   );
 }
 /** IPv6 literals whose zone id brings them to 60-66 characters, around the 63-character limit. */
 const zonePadded = fc
-  .tuple(fc.constantFrom('::1', '::', 'fe80::1', '::ffff:127.0.0.1'), fc.integer({ min: 60, max: 66 }), fc.constantFrom('a', '1', 'lo'))
+  .tuple(
+    fc.constantFrom('::1', '::', 'fe80::1', '::ffff:127.0.0.1'),
+    fc.integer({ min: 60, max: 66 }),
+    fc.constantFrom('a', '1', 'lo'),
+  )
   .map(([a, length, c]) => `${a}%${c.repeat(length)}`.slice(0, length));
 /** Addresses that bind or connect for real (loopback, wildcard, mapped), random literals (EADDRNOTAVAIL) and near misses. */
-const bindable = fc.constantFrom('::1', '127.0.0.1', '::', '0.0.0.0', '::ffff:127.0.0.1', '::ffff:0.0.0.0', '127.1.2.3', '::1%lo', '0:0:0:0:0:0:0:1', '::FFFF:127.0.0.1');
+const bindable = fc.constantFrom(
+  '::1',
+  '127.0.0.1',
+  '::',
+  '0.0.0.0',
+  '::ffff:127.0.0.1',
+  '::ffff:0.0.0.0',
+  '127.1.2.3',
+  '::1%lo',
+  '0:0:0:0:0:0:0:1',
+  '::FFFF:127.0.0.1',
+);
 const likelyAddressGen = fc.oneof(
   { weight: 4, arbitrary: bindable.map(plain) },
   // Boundaries: a literal that ends at a NUL, and zone ids around the 63-character limit.
   { weight: 1, arbitrary: fc.tuple(bindable, fc.string({ maxLength: 6 })).map(([a, junk]) => plain(`${a}\0${junk}`)) },
   { weight: 1, arbitrary: zonePadded.map(plain) },
-  { weight: 2, arbitrary: fc.oneof(fc.ipV4(), fc.ipV6(), fc.tuple(fc.ipV6(), zoneGen).map(([a, z]) => `${a}%${z}`)).map(plain) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .oneof(
+        fc.ipV4(),
+        fc.ipV6(),
+        fc.tuple(fc.ipV6(), zoneGen).map(([a, z]) => `${a}%${z}`),
+      )
+      .map(plain),
+  },
   { weight: 2, arbitrary: stringGen },
 );
-const likelyPortGen = fc.oneof({ weight: 4, arbitrary: fc.constant(plain(0)) }, { weight: 2, arbitrary: fc.integer({ min: 1, max: 65535 }).map(plain) }, { weight: 2, arbitrary: portGen });
+const likelyPortGen = fc.oneof(
+  { weight: 4, arbitrary: fc.constant(plain(0)) },
+  { weight: 2, arbitrary: fc.integer({ min: 1, max: 65535 }).map(plain) },
+  { weight: 2, arbitrary: portGen },
+);
 const endPointGen = fc.oneof(
   { weight: 1, arbitrary: anyValue },
   { weight: 2, arbitrary: objectGen(['address', 'port'], fc.oneof(addressGen, portGen)) },
@@ -769,7 +1041,9 @@ const kindsWhere = (predicate) => Object.keys(KINDS).filter((name) => predicate(
 /** Kinds where `likely` holds, three times as often as the others of `pool`. */
 const kindGen = (pool, likely) => {
   const [yes, no] = [pool.filter((name) => likely(KINDS[name])), pool.filter((name) => !likely(KINDS[name]))];
-  return no.length === 0 ? fc.constantFrom(...yes) : fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...yes) }, { weight: 1, arbitrary: fc.constantFrom(...no) });
+  return no.length === 0
+    ? fc.constantFrom(...yes)
+    : fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...yes) }, { weight: 1, arbitrary: fc.constantFrom(...no) });
 };
 
 /** Makes a socket of kind `name`: { s, k (model), cleanup() }. */
@@ -777,7 +1051,8 @@ function makeKind(name) {
   const k = { ...KINDS[name], state: 'open', bound: false, listening: false };
   const type = k.type === 'stream' ? Stream : Dgram;
   const protocol = k.type === 'stream' ? Tcp : Udp;
-  const s = k.family === 'v6' && k.dual ? new Socket(type, protocol) : new Socket(k.family === 'v6' ? V6 : V4, type, protocol);
+  const s =
+    k.family === 'v6' && k.dual ? new Socket(type, protocol) : new Socket(k.family === 'v6' ? V6 : V4, type, protocol);
   let heldFd = null;
   try {
     if (k.bind) {
@@ -938,7 +1213,7 @@ async function setUpFixtures() {
   const dualDgram = new Socket(Dgram, Udp);
   // The keeper's side of `destroyed` closes on a later turn: wait, so that no
   // baseline taken later sees it go.
-  for (const deadline = Date.now() + 2000; !(fx.held.length === 3 && fx.held.filter((c) => !c.closed).length === 2); ) {
+  for (const deadline = Date.now() + 2000; !(fx.held.length === 3 && fx.held.filter((c) => !c.closed).length === 2);) {
     assert.ok(Date.now() < deadline, 'the fixture connections settle');
     await delay(5);
   }
@@ -1071,17 +1346,20 @@ describe('random arguments to every public entry point', () => {
   test('new Socket(socketType, protocolType)', async (t) => {
     await check(
       t,
-      syncProperty([valueOr(Object.values(SocketType)), valueOr(Object.values(ProtocolType), fc.integer({ min: -2, max: 258 }))], (a, b) => {
-        const ctx = newCtx();
-        const [x, y] = [a.make(ctx), b.make(ctx)];
-        const expected = refMember(x, SocketType) ?? refInt(y, 0, 255) ?? sys(['socket', 'setsockopt']);
-        const out = run(() => new Socket(x, y));
-        verify(out, expected, ctx.markers, 'new Socket(socketType, protocolType)');
-        if (!out.threw) {
-          const v6 = Socket.osSupportsIPv6;
-          checkCreated(out.value, v6 ? V6 : V4, x, y, v6);
-        }
-      }),
+      syncProperty(
+        [valueOr(Object.values(SocketType)), valueOr(Object.values(ProtocolType), fc.integer({ min: -2, max: 258 }))],
+        (a, b) => {
+          const ctx = newCtx();
+          const [x, y] = [a.make(ctx), b.make(ctx)];
+          const expected = refMember(x, SocketType) ?? refInt(y, 0, 255) ?? sys(['socket', 'setsockopt']);
+          const out = run(() => new Socket(x, y));
+          verify(out, expected, ctx.markers, 'new Socket(socketType, protocolType)');
+          if (!out.threw) {
+            const v6 = Socket.osSupportsIPv6;
+            checkCreated(out.value, v6 ? V6 : V4, x, y, v6);
+          }
+        },
+      ),
       200,
     );
   });
@@ -1090,11 +1368,19 @@ describe('random arguments to every public entry point', () => {
     await check(
       t,
       syncProperty(
-        [valueOr(Object.values(AddressFamily)), valueOr(Object.values(SocketType)), valueOr(Object.values(ProtocolType), fc.integer({ min: -2, max: 258 }))],
+        [
+          valueOr(Object.values(AddressFamily)),
+          valueOr(Object.values(SocketType)),
+          valueOr(Object.values(ProtocolType), fc.integer({ min: -2, max: 258 })),
+        ],
         (a, b, c) => {
           const ctx = newCtx();
           const [x, y, z] = [a.make(ctx), b.make(ctx), c.make(ctx)];
-          const expected = refMember(x, AddressFamily) ?? refMember(y, SocketType) ?? refInt(z, 0, 255) ?? sys(['socket', 'setsockopt']);
+          const expected =
+            refMember(x, AddressFamily) ??
+            refMember(y, SocketType) ??
+            refInt(z, 0, 255) ??
+            sys(['socket', 'setsockopt']);
           const out = run(() => new Socket(x, y, z));
           verify(out, expected, ctx.markers, 'new Socket(addressFamily, socketType, protocolType)');
           // API §3.1: IPv6 non-raw sockets start with dualMode false; raw ones keep the system default.
@@ -1113,8 +1399,14 @@ describe('random arguments to every public entry point', () => {
         const args = gens.map((g) => g.make(ctx));
         let expected;
         if (args.length < 2) expected = code(MISSING);
-        else if (args.length === 2) expected = refMember(args[0], SocketType) ?? refInt(args[1], 0, 255) ?? sys(['socket', 'setsockopt']);
-        else expected = refMember(args[0], AddressFamily) ?? refMember(args[1], SocketType) ?? refInt(args[2], 0, 255) ?? sys(['socket', 'setsockopt']);
+        else if (args.length === 2)
+          expected = refMember(args[0], SocketType) ?? refInt(args[1], 0, 255) ?? sys(['socket', 'setsockopt']);
+        else
+          expected =
+            refMember(args[0], AddressFamily) ??
+            refMember(args[1], SocketType) ??
+            refInt(args[2], 0, 255) ??
+            sys(['socket', 'setsockopt']);
         const out = run(() => new Socket(...args));
         verify(out, expected, ctx.markers, `new Socket() with ${args.length} arguments`);
         if (!out.threw) out.value.close();
@@ -1127,7 +1419,21 @@ describe('random arguments to every public entry point', () => {
     const fdGen = fc.oneof(
       { weight: 3, arbitrary: anyValue },
       { weight: 2, arbitrary: fc.integer({ min: 0, max: 64 }).map(plain) },
-      { weight: 2, arbitrary: fc.constantFrom('an IPv6 stream Socket', 'an IPv4 datagram Socket', 'a dual-mode datagram Socket', 'a net.Server on 127.0.0.1', 'a connected dual-mode net.Socket', 'a Unix domain server', 'a regular file', '2 ** 31 - 1').map((name) => new Gen(`<the fd of ${name}>`, () => fx.fds[name][0])) },
+      {
+        weight: 2,
+        arbitrary: fc
+          .constantFrom(
+            'an IPv6 stream Socket',
+            'an IPv4 datagram Socket',
+            'a dual-mode datagram Socket',
+            'a net.Server on 127.0.0.1',
+            'a connected dual-mode net.Socket',
+            'a Unix domain server',
+            'a regular file',
+            '2 ** 31 - 1',
+          )
+          .map((name) => new Gen(`<the fd of ${name}>`, () => fx.fds[name][0])),
+      },
     );
     await check(
       t,
@@ -1174,7 +1480,10 @@ describe('random arguments to every public entry point', () => {
           const ctx = newCtx();
           const value = g.make(ctx);
           const expected =
-            k.family === 'v4' ? code(NOT_SUPPORTED) : stateError(k) ?? (typeof value !== 'boolean' ? argType(value) : k.bound ? sys(['setsockopt'], ['EINVAL']) : OK);
+            k.family === 'v4'
+              ? code(NOT_SUPPORTED)
+              : (stateError(k) ??
+                (typeof value !== 'boolean' ? argType(value) : k.bound ? sys(['setsockopt'], ['EINVAL']) : OK));
           const before = snapshot(s);
           const out = run(() => {
             s.dualMode = value;
@@ -1197,7 +1506,8 @@ describe('random arguments to every public entry point', () => {
     const { address } = ep;
     const literal = refAddress(address);
     if (literal.error) return literal.error;
-    const mismatch = (k.family === 'v6' && literal.family === 4 && !k.dual) || (k.family === 'v4' && literal.family === 6);
+    const mismatch =
+      (k.family === 'v6' && literal.family === 4 && !k.dual) || (k.family === 'v4' && literal.family === 6);
     if (mismatch) return sys(['bind'], ['EAFNOSUPPORT']);
     return sys(['bind']);
   }
@@ -1216,12 +1526,14 @@ describe('random arguments to every public entry point', () => {
       assert.ok(local.port > 0 && local.port <= 65535);
       assert.notEqual(net.isIP(local.address), 0, local.address);
       const given = endPoint.address; // a plain value: the call succeeded, so reading it throws nothing
-      if (k.family === 'v6' && net.isIP(given) === 4) assert.equal(local.address, `::ffff:${given}`, 'an IPv4 address is mapped on a dual-mode socket');
+      if (k.family === 'v6' && net.isIP(given) === 4)
+        assert.equal(local.address, `::ffff:${given}`, 'an IPv4 address is mapped on a dual-mode socket');
     }
   }
 
   // Valid non-zero ports become 0 or the reserved port (EADDRINUSE): no fixed port of anyone else is ever bound.
-  const bindPorts = (key, value) => (key === 'port' && Number.isInteger(value) && value > 0 && value <= 65535 ? (value % 2 ? fx.closedPort : 0) : value);
+  const bindPorts = (key, value) =>
+    key === 'port' && Number.isInteger(value) && value > 0 && value <= 65535 ? (value % 2 ? fx.closedPort : 0) : value;
 
   test('socket.bind(endPoint) with any value', async (t) => {
     await check(
@@ -1253,18 +1565,25 @@ describe('random arguments to every public entry point', () => {
     const kinds = kindsWhere((k) => k.end || k.bind);
     await check(
       t,
-      syncProperty([fc.constantFrom(...kinds), fc.oneof(valueOr([undefined, 0, 1, 511, INT32_MAX], fc.integer({ min: -2, max: 5000 })))], (kind, g) =>
-        withKind(kind, (s, k) => {
-          const ctx = newCtx();
-          const backlog = g.make(ctx);
-          const expected =
-            stateError(k) ?? (backlog === undefined ? null : refInt(backlog, 0)) ?? (k.type === 'stream' ? OK : sys(['listen'], ['ENOTSUP', 'EOPNOTSUPP']));
-          const before = snapshot(s);
-          const out = run(() => s.listen(backlog));
-          verify(out, expected, ctx.markers, `${kind}: listen(backlog)`);
-          if (out.threw) assert.deepEqual(snapshot(s), before);
-          else assert.deepEqual(snapshot(s), { ...before, listening: 1 });
-        }),
+      syncProperty(
+        [
+          fc.constantFrom(...kinds),
+          fc.oneof(valueOr([undefined, 0, 1, 511, INT32_MAX], fc.integer({ min: -2, max: 5000 }))),
+        ],
+        (kind, g) =>
+          withKind(kind, (s, k) => {
+            const ctx = newCtx();
+            const backlog = g.make(ctx);
+            const expected =
+              stateError(k) ??
+              (backlog === undefined ? null : refInt(backlog, 0)) ??
+              (k.type === 'stream' ? OK : sys(['listen'], ['ENOTSUP', 'EOPNOTSUPP']));
+            const before = snapshot(s);
+            const out = run(() => s.listen(backlog));
+            verify(out, expected, ctx.markers, `${kind}: listen(backlog)`);
+            if (out.threw) assert.deepEqual(snapshot(s), before);
+            else assert.deepEqual(snapshot(s), { ...before, listening: 1 });
+          }),
       ),
       200,
     );
@@ -1274,10 +1593,45 @@ describe('random arguments to every public entry point', () => {
   const nameGen = valueOr([...Object.values(Name), ...Object.values(platform)], fc.integer({ min: -2, max: 80 }));
   // The pairs API §3.4 maps (and a few it does not), so the kernel is reached.
   const optionPairs = [
-    ...['Debug', 'AcceptConnection', 'ReuseAddress', 'KeepAlive', 'DontRoute', 'Broadcast', 'OutOfBandInline', 'SendBuffer', 'ReceiveBuffer', 'SendLowWater', 'ReceiveLowWater', 'Error', 'Type', 'Linger', 'ExclusiveAddressUse'].map((n) => [Level.Socket, Name[n]]),
-    ...['TypeOfService', 'HeaderIncluded', 'IpTimeToLive', 'MulticastTimeToLive', 'MulticastLoopback', 'PacketInformation', 'IPv6Only'].map((n) => [Level.IP, Name[n]]),
-    ...['IPv6Only', 'HopLimit', 'MulticastInterface', 'MulticastTimeToLive', 'MulticastLoopback', 'PacketInformation', 'IpTimeToLive'].map((n) => [Level.IPv6, Name[n]]),
-    ...['NoDelay', 'TcpKeepAliveTime', 'TcpKeepAliveInterval', 'TcpKeepAliveRetryCount', 'FastOpen'].map((n) => [Level.Tcp, Name[n]]),
+    ...[
+      'Debug',
+      'AcceptConnection',
+      'ReuseAddress',
+      'KeepAlive',
+      'DontRoute',
+      'Broadcast',
+      'OutOfBandInline',
+      'SendBuffer',
+      'ReceiveBuffer',
+      'SendLowWater',
+      'ReceiveLowWater',
+      'Error',
+      'Type',
+      'Linger',
+      'ExclusiveAddressUse',
+    ].map((n) => [Level.Socket, Name[n]]),
+    ...[
+      'TypeOfService',
+      'HeaderIncluded',
+      'IpTimeToLive',
+      'MulticastTimeToLive',
+      'MulticastLoopback',
+      'PacketInformation',
+      'IPv6Only',
+    ].map((n) => [Level.IP, Name[n]]),
+    ...[
+      'IPv6Only',
+      'HopLimit',
+      'MulticastInterface',
+      'MulticastTimeToLive',
+      'MulticastLoopback',
+      'PacketInformation',
+      'IpTimeToLive',
+    ].map((n) => [Level.IPv6, Name[n]]),
+    ...['NoDelay', 'TcpKeepAliveTime', 'TcpKeepAliveInterval', 'TcpKeepAliveRetryCount', 'FastOpen'].map((n) => [
+      Level.Tcp,
+      Name[n],
+    ]),
     [Level.Udp, Name.NoChecksum],
   ].filter(([, n]) => n !== undefined);
   const levelNameGen = fc.oneof(
@@ -1287,7 +1641,13 @@ describe('random arguments to every public entry point', () => {
   const socketKinds = Object.keys(KINDS);
   const openKinds = kindGen(socketKinds, (k) => !k.end);
   // The pairs src/socket-options.ts moves as objects (.NET's SetSocketOption(level, name, object)).
-  const objectPairs = [[Level.Socket, Name.Linger], [Level.IP, Name.AddMembership], [Level.IP, Name.DropMembership], [Level.IPv6, Name.AddMembership], [Level.IPv6, Name.DropMembership]];
+  const objectPairs = [
+    [Level.Socket, Name.Linger],
+    [Level.IP, Name.AddMembership],
+    [Level.IP, Name.DropMembership],
+    [Level.IPv6, Name.AddMembership],
+    [Level.IPv6, Name.DropMembership],
+  ];
   const isObjectPair = (level, name) => objectPairs.some(([l, n]) => l === level && n === name);
 
   test('socket.getSocketOption(level, name)', async (t) => {
@@ -1304,9 +1664,14 @@ describe('random arguments to every public entry point', () => {
           if (!out.threw && level === Level.Socket && name === Name.Linger) {
             assert.deepEqual(Object.keys(out.value), ['enabled', 'lingerTime'], 'a LingerOption');
             assert.equal(typeof out.value.enabled, 'boolean');
-            assert.ok(Number.isInteger(out.value.lingerTime) && out.value.lingerTime >= 0 && out.value.lingerTime <= 65535);
+            assert.ok(
+              Number.isInteger(out.value.lingerTime) && out.value.lingerTime >= 0 && out.value.lingerTime <= 65535,
+            );
           } else if (!out.threw) {
-            assert.ok(Number.isInteger(out.value) && out.value >= INT32_MIN && out.value <= INT32_MAX, `an int: ${out.value}`);
+            assert.ok(
+              Number.isInteger(out.value) && out.value >= INT32_MIN && out.value <= INT32_MAX,
+              `an int: ${out.value}`,
+            );
             if (level === Level.IPv6 && name === Name.IPv6Only) assert.equal(out.value, k.dual ? 0 : 1);
           }
           assert.deepEqual(snapshot(s), before, 'reading an option changes nothing');
@@ -1317,7 +1682,10 @@ describe('random arguments to every public entry point', () => {
   });
 
   test('socket.setSocketOption(level, name, value)', async (t) => {
-    const valueGen = fc.oneof({ weight: 3, arbitrary: anyValue }, { weight: 2, arbitrary: fc.oneof(fc.boolean(), fc.integer({ min: -2, max: 70000 })).map(plain) });
+    const valueGen = fc.oneof(
+      { weight: 3, arbitrary: anyValue },
+      { weight: 2, arbitrary: fc.oneof(fc.boolean(), fc.integer({ min: -2, max: 70000 })).map(plain) },
+    );
     await check(
       t,
       syncProperty([openKinds, levelNameGen, valueGen], (kind, [a, b], c) =>
@@ -1327,19 +1695,25 @@ describe('random arguments to every public entry point', () => {
           let expected = stateError(k) ?? refInt(level) ?? refInt(name);
           if (!expected && isObjectPair(level, name)) {
             // An object whose properties are checked (types, ranges, IP literals), then the kernel.
-            expected = typeof value !== 'object' || value === null ? argType(value) : any(code(ARG), code(RANGE), code(BAD_IP), USER, sys(['setsockopt']));
+            expected =
+              typeof value !== 'object' || value === null
+                ? argType(value)
+                : any(code(ARG), code(RANGE), code(BAD_IP), USER, sys(['setsockopt']));
           } else if (!expected) {
             // The (level, name) mapping is checked before the value: an unmapped pair is ENOPROTOOPT whatever the value.
-            const valueError = typeof value === 'boolean' ? null : typeof value !== 'number' ? argType(value) : refInt(value);
+            const valueError =
+              typeof value === 'boolean' ? null : typeof value !== 'number' ? argType(value) : refInt(value);
             expected = valueError ? any(valueError, sys(['setsockopt'], ['ENOPROTOOPT'])) : sys(['setsockopt']);
             // ExclusiveAddressUse (src/socket-options.ts): refused once bound; only 0 and 1.
-            if (!valueError && level === Level.Socket && name === Name.ExclusiveAddressUse) expected = any(code('ERR_SOCKET_ALREADY_BOUND'), sys(['setsockopt']));
+            if (!valueError && level === Level.Socket && name === Name.ExclusiveAddressUse)
+              expected = any(code('ERR_SOCKET_ALREADY_BOUND'), sys(['setsockopt']));
           }
           const before = snapshot(s);
           const out = run(() => s.setSocketOption(level, name, value));
           verify(out, expected, ctx.markers, `${kind}: setSocketOption(level, name, value)`);
           if (out.threw) assert.deepEqual(snapshot(s), before, 'a failed call changes nothing');
-          else if (level === Level.IPv6 && name === Name.IPv6Only) assert.equal(s.getSocketOption(Level.IPv6, Name.IPv6Only), value ? 1 : 0);
+          else if (level === Level.IPv6 && name === Name.IPv6Only)
+            assert.equal(s.getSocketOption(Level.IPv6, Name.IPv6Only), value ? 1 : 0);
         }),
       ),
       200,
@@ -1356,25 +1730,62 @@ describe('random arguments to every public entry point', () => {
     }),
   );
   const plainBytes = fc
-    .tuple(fc.constantFrom(1, 4, 8, 16, 16, 64), fc.constantFrom('Uint8Array', 'Buffer', 'Uint8Array at an offset'), fillGen)
-    .map(([size, kind, fill]) => new Gen(`<${kind} of ${size} bytes ${Buffer.from(fill).toString('hex')}>`, () => (kind === 'Uint8Array at an offset' ? makeBytes('Uint8Array', 'at an offset, between guard bytes', size, fill) : makeBytes(kind, 'ArrayBuffer', size, fill))));
-  const rawBytesGen = fc.oneof({ weight: 2, arbitrary: anyValue }, { weight: 3, arbitrary: bytesGen }, { weight: 3, arbitrary: plainBytes });
+    .tuple(
+      fc.constantFrom(1, 4, 8, 16, 16, 64),
+      fc.constantFrom('Uint8Array', 'Buffer', 'Uint8Array at an offset'),
+      fillGen,
+    )
+    .map(
+      ([size, kind, fill]) =>
+        new Gen(`<${kind} of ${size} bytes ${Buffer.from(fill).toString('hex')}>`, () =>
+          kind === 'Uint8Array at an offset'
+            ? makeBytes('Uint8Array', 'at an offset, between guard bytes', size, fill)
+            : makeBytes(kind, 'ArrayBuffer', size, fill),
+        ),
+    );
+  const rawBytesGen = fc.oneof(
+    { weight: 2, arbitrary: anyValue },
+    { weight: 3, arbitrary: bytesGen },
+    { weight: 3, arbitrary: plainBytes },
+  );
   // Platform numbers, small integers and anything; often a (level, name) pair of this platform.
   const rawLevelGen = valueOr(Object.values(platform), fc.integer({ min: -2, max: 300 }));
   const rawNameGen = valueOr(Object.values(platform), fc.integer({ min: -2, max: 80 }));
   const P = platform;
-  const prefixes = [[P.SOL_SOCKET, 'SO_'], [P.IPPROTO_IP, 'IP_'], [P.IPPROTO_IPV6, 'IPV6_'], [P.IPPROTO_TCP, 'TCP_']];
-  const rawPairs = prefixes.flatMap(([level, prefix]) => Object.keys(P).filter((key) => key.startsWith(prefix)).map((key) => [level, P[key]]));
+  const prefixes = [
+    [P.SOL_SOCKET, 'SO_'],
+    [P.IPPROTO_IP, 'IP_'],
+    [P.IPPROTO_IPV6, 'IPV6_'],
+    [P.IPPROTO_TCP, 'TCP_'],
+  ];
+  const rawPairs = prefixes.flatMap(([level, prefix]) =>
+    Object.keys(P)
+      .filter((key) => key.startsWith(prefix))
+      .map((key) => [level, P[key]]),
+  );
   const booleanOptions = [
-    ['SOL_SOCKET', 'SO_REUSEADDR'], ['SOL_SOCKET', 'SO_KEEPALIVE'], ['SOL_SOCKET', 'SO_BROADCAST'], ['SOL_SOCKET', 'SO_DONTROUTE'],
-    ['SOL_SOCKET', 'SO_OOBINLINE'], ['IPPROTO_IPV6', 'IPV6_V6ONLY'], ['IPPROTO_IPV6', 'IPV6_RECVPKTINFO'], ['IPPROTO_IP', 'IP_PKTINFO'],
-    ['IPPROTO_TCP', 'TCP_NODELAY'], ['IPPROTO_IP', 'IP_MULTICAST_LOOP'], ['IPPROTO_IPV6', 'IPV6_MULTICAST_LOOP'],
+    ['SOL_SOCKET', 'SO_REUSEADDR'],
+    ['SOL_SOCKET', 'SO_KEEPALIVE'],
+    ['SOL_SOCKET', 'SO_BROADCAST'],
+    ['SOL_SOCKET', 'SO_DONTROUTE'],
+    ['SOL_SOCKET', 'SO_OOBINLINE'],
+    ['IPPROTO_IPV6', 'IPV6_V6ONLY'],
+    ['IPPROTO_IPV6', 'IPV6_RECVPKTINFO'],
+    ['IPPROTO_IP', 'IP_PKTINFO'],
+    ['IPPROTO_TCP', 'TCP_NODELAY'],
+    ['IPPROTO_IP', 'IP_MULTICAST_LOOP'],
+    ['IPPROTO_IPV6', 'IPV6_MULTICAST_LOOP'],
   ].map(([l, n]) => [P[l], P[n]]);
   const rawPairGen = fc.oneof(
     { weight: 1, arbitrary: fc.tuple(rawLevelGen, rawNameGen) },
     { weight: 2, arbitrary: fc.constantFrom(...rawPairs).map(([l, n]) => [plain(l), plain(n)]) },
     // Every option number of every level this platform names, named or not.
-    { weight: 2, arbitrary: fc.tuple(fc.constantFrom(...prefixes.map(([level]) => level)), fc.integer({ min: 0, max: 80 })).map(([l, n]) => [plain(l), plain(n)]) },
+    {
+      weight: 2,
+      arbitrary: fc
+        .tuple(fc.constantFrom(...prefixes.map(([level]) => level)), fc.integer({ min: 0, max: 80 }))
+        .map(([l, n]) => [plain(l), plain(n)]),
+    },
   );
 
   test('socket.getRawSocketOption(level, name, buf)', async (t) => {
@@ -1384,28 +1795,45 @@ describe('random arguments to every public entry point', () => {
         withKind(kind, (s, k) => {
           const ctx = newCtx();
           const [level, name, buf] = [a.make(ctx), b.make(ctx), c.make(ctx)];
-          const expected = stateError(k) ?? refInt(level) ?? refInt(name) ?? refBytes(buf, 1, MAX_OPTION_BYTES) ?? sys(['getsockopt']);
+          const expected =
+            stateError(k) ?? refInt(level) ?? refInt(name) ?? refBytes(buf, 1, MAX_OPTION_BYTES) ?? sys(['getsockopt']);
           const whole = guarded.get(buf);
           const before = snapshot(s);
           const out = run(() => s.getRawSocketOption(level, name, buf));
           verify(out, expected, ctx.markers, `${kind}: getRawSocketOption(level, name, buf)`);
           if (!out.threw) {
             const length = byteLengthOf.call(buf);
-            assert.ok(Number.isInteger(out.value) && out.value >= 0 && out.value <= length, `bytes written: ${out.value}`);
+            assert.ok(
+              Number.isInteger(out.value) && out.value >= 0 && out.value <= length,
+              `bytes written: ${out.value}`,
+            );
             // The options this platform names are ints (but IP_OPTIONS, empty on a new socket, and SO_LINGER,
             // a struct linger of two ints): 4 bytes written; the memberships cannot be read.
-            const size = level === platform.IPPROTO_IP && name === platform.IP_OPTIONS ? 0 : level === platform.SOL_SOCKET && name === platform.SO_LINGER ? 8 : 4;
+            const size =
+              level === platform.IPPROTO_IP && name === platform.IP_OPTIONS
+                ? 0
+                : level === platform.SOL_SOCKET && name === platform.SO_LINGER
+                  ? 8
+                  : 4;
             if (length >= Math.max(4, size) && rawPairs.some(([l, n]) => l === level && n === name)) {
               assert.equal(out.value, size, 'the number of bytes the kernel wrote');
             }
             if (level === platform.SOL_SOCKET && name === platform.SO_TYPE && byteLengthOf.call(buf) >= 4) {
               assert.equal(out.value, 4, 'SO_TYPE is an int');
-              assert.equal(intOf(buf), k.type === 'stream' ? platform.SOCK_STREAM : platform.SOCK_DGRAM, 'the bytes the kernel wrote');
+              assert.equal(
+                intOf(buf),
+                k.type === 'stream' ? platform.SOCK_STREAM : platform.SOCK_DGRAM,
+                'the bytes the kernel wrote',
+              );
             }
           }
           if (whole) {
             const all = new Uint8Array(whole);
-            assert.deepEqual([...all.subarray(0, 8), ...all.subarray(all.length - 8)], new Array(16).fill(0xaa), 'nothing written outside the view');
+            assert.deepEqual(
+              [...all.subarray(0, 8), ...all.subarray(all.length - 8)],
+              new Array(16).fill(0xaa),
+              'nothing written outside the view',
+            );
           }
           assert.deepEqual(snapshot(s), before, 'reading an option changes nothing');
         }),
@@ -1419,10 +1847,12 @@ describe('random arguments to every public entry point', () => {
   const PROPERTIES = {
     ttl: (v) => refInt(v, 0, 255),
     noDelay: (v) => (typeof v === 'boolean' ? null : argType(v)),
-    dontFragment: (v, k) => (typeof v !== 'boolean' ? argType(v) : k.family === 'v6' && !k.dual ? code(NOT_SUPPORTED) : null),
+    dontFragment: (v, k) =>
+      typeof v !== 'boolean' ? argType(v) : k.family === 'v6' && !k.dual ? code(NOT_SUPPORTED) : null,
     multicastLoopback: (v) => (typeof v === 'boolean' ? null : argType(v)),
     enableBroadcast: (v) => (typeof v === 'boolean' ? null : argType(v)),
-    exclusiveAddressUse: (v, k) => (typeof v !== 'boolean' ? argType(v) : k.bound ? code('ERR_SOCKET_ALREADY_BOUND') : null),
+    exclusiveAddressUse: (v, k) =>
+      typeof v !== 'boolean' ? argType(v) : k.bound ? code('ERR_SOCKET_ALREADY_BOUND') : null,
     receiveBufferSize: (v) => refInt(v, 0),
     sendBufferSize: (v) => refInt(v, 0),
     lingerState: (v) => (typeof v !== 'object' || v === null ? argType(v) : any(code(ARG), code(RANGE), USER, OK)),
@@ -1430,7 +1860,16 @@ describe('random arguments to every public entry point', () => {
   const propertyGen = fc.constantFrom(...Object.keys(PROPERTIES));
   const propertyValueGen = fc.oneof(
     { weight: 3, arbitrary: anyValue },
-    { weight: 2, arbitrary: fc.oneof(fc.boolean(), fc.integer({ min: -2, max: 300 }), fc.record({ enabled: fc.boolean(), lingerTime: fc.integer({ min: -1, max: 70000 }) })).map(plain) },
+    {
+      weight: 2,
+      arbitrary: fc
+        .oneof(
+          fc.boolean(),
+          fc.integer({ min: -2, max: 300 }),
+          fc.record({ enabled: fc.boolean(), lingerTime: fc.integer({ min: -1, max: 70000 }) }),
+        )
+        .map(plain),
+    },
   );
 
   test('typed option properties: every value set, and every read', async (t) => {
@@ -1442,15 +1881,30 @@ describe('random arguments to every public entry point', () => {
           const value = c.make(ctx);
           const invalid = stateError(k) ?? PROPERTIES[property](value, k);
           // Past the checks, the kernel decides (a UDP socket has no TCP_NODELAY).
-          const expected = invalid === null ? any(OK, sys(['setsockopt'])) : invalid.any?.some((a) => a.ok) ? any(invalid, sys(['setsockopt'])) : invalid;
+          const expected =
+            invalid === null
+              ? any(OK, sys(['setsockopt']))
+              : invalid.any?.some((a) => a.ok)
+                ? any(invalid, sys(['setsockopt']))
+                : invalid;
           const out = run(() => {
             s[property] = value;
           });
           verify(out, expected, ctx.markers, `${kind}: socket.${property} = value`);
           const read = run(() => s[property]);
-          if (read.threw) verify(read, any(stateError(k) ?? code(NOT_SUPPORTED), sys(['getsockopt'])), ctx.markers, `${kind}: socket.${property}`);
+          if (read.threw)
+            verify(
+              read,
+              any(stateError(k) ?? code(NOT_SUPPORTED), sys(['getsockopt'])),
+              ctx.markers,
+              `${kind}: socket.${property}`,
+            );
           else if (property === 'lingerState') assert.deepEqual(Object.keys(read.value), ['enabled', 'lingerTime']);
-          else assert.ok(typeof read.value === 'boolean' || Number.isInteger(read.value), `${property}: ${show(read.value)}`);
+          else
+            assert.ok(
+              typeof read.value === 'boolean' || Number.isInteger(read.value),
+              `${property}: ${show(read.value)}`,
+            );
         }),
       ),
       200,
@@ -1466,7 +1920,8 @@ describe('random arguments to every public entry point', () => {
           let [level, name, buf] = [a.make(ctx), b.make(ctx), c.make(ctx)];
           // TCP_CONGESTION (13) and TCP_ULP (31) may load kernel modules by name: never with random bytes.
           if (level === platform.IPPROTO_TCP && (name === 13 || name === 31)) name = platform.TCP_NODELAY;
-          const expected = stateError(k) ?? refInt(level) ?? refInt(name) ?? refBytes(buf, 0, MAX_OPTION_BYTES) ?? sys(['setsockopt']);
+          const expected =
+            stateError(k) ?? refInt(level) ?? refInt(name) ?? refBytes(buf, 0, MAX_OPTION_BYTES) ?? sys(['setsockopt']);
           const before = snapshot(s);
           const out = run(() => s.setRawSocketOption(level, name, buf));
           verify(out, expected, ctx.markers, `${kind}: setRawSocketOption(level, name, buf)`);
@@ -1476,7 +1931,8 @@ describe('random arguments to every public entry point', () => {
             const back = new Uint8Array(4);
             s.getRawSocketOption(level, name, back);
             assert.equal(intOf(back) !== 0, intOf(buf) !== 0, 'a boolean option holds the truth of the int written');
-            if (level === platform.IPPROTO_IPV6 && name === platform.IPV6_V6ONLY) assert.equal(s.dualMode, intOf(buf) === 0);
+            if (level === platform.IPPROTO_IPV6 && name === platform.IPV6_V6ONLY)
+              assert.equal(s.dualMode, intOf(buf) === 0);
           }
         }),
       ),
@@ -1486,7 +1942,10 @@ describe('random arguments to every public entry point', () => {
 
   /** Checks the Socket is detached toward `method` (API §4) and its other members throw. */
   function assertDetached(s, method) {
-    assert.throws(() => s.fd, (err) => err.code === DETACHED && err.message.includes(`${method}()`));
+    assert.throws(
+      () => s.fd,
+      (err) => err.code === DETACHED && err.message.includes(`${method}()`),
+    );
     assert.equal(s.closed, false);
   }
 
@@ -1500,7 +1959,8 @@ describe('random arguments to every public entry point', () => {
         try {
           const ctx = newCtx();
           const options = g.make(ctx);
-          const expected = stateError(k) ?? (k.type !== 'stream' ? code(BAD_TYPE) : null) ?? refOptions(options, SERVER_OPTIONS) ?? OK;
+          const expected =
+            stateError(k) ?? (k.type !== 'stream' ? code(BAD_TYPE) : null) ?? refOptions(options, SERVER_OPTIONS) ?? OK;
           const before = snapshot(s);
           const out = run(() => s.toServer(options));
           if (!out.threw) server = out.value; // closed in finally even if unexpected
@@ -1531,12 +1991,13 @@ describe('random arguments to every public entry point', () => {
         if (family === 4) return '127.0.0.1';
         if (family === 6) return isMappedRef(value) ? '::ffff:127.0.0.1' : '::1';
       }
-      if (key === 'port' && Number.isInteger(value) && value > 0 && value <= 65535) return value % 5 === 2 ? fx.closedPort : fx.port;
+      if (key === 'port' && Number.isInteger(value) && value > 0 && value <= 65535)
+        return value % 5 === 2 ? fx.closedPort : fx.port;
       return value;
     };
     /** Whether `value` (not built by us) could carry an address we did not rewrite. */
     const carriesAddress = (value) => {
-      for (let object = value; (typeof object === 'object' || typeof object === 'function') && object !== null; ) {
+      for (let object = value; (typeof object === 'object' || typeof object === 'function') && object !== null;) {
         if (util.types.isProxy(object)) return false; // ours throw on every trap
         const descriptor = Object.getOwnPropertyDescriptor(object, 'address');
         if (descriptor) return 'value' in descriptor;
@@ -1547,63 +2008,74 @@ describe('random arguments to every public entry point', () => {
     const kinds = kindsWhere((k) => k.end || k.type === 'dgram' || !k.bind || k.listen);
     await check(
       t,
-      asyncProperty([kindGen(kinds, (k) => k.type === 'stream' && !k.end && !k.listen), endPointGen, optionsGen(CONNECT_OPTIONS)], async (kind, e, o) => {
-        const ctx = newCtx();
-        const endPoint = e.make(ctx, loopback);
-        if (!e.rewritten && carriesAddress(endPoint)) return; // a value from anything() with an address: not ours to send
-        const options = o.make(ctx);
-        const { s, k, cleanup } = makeKind(kind);
-        let conn;
-        try {
-          let expected = stateError(k) ?? (k.type !== 'stream' ? code(BAD_TYPE) : null);
-          let address, port;
-          if (!expected) {
-            const ep = refEndPoint(endPoint);
-            const literal = ep.error ? null : refAddress(ep.address);
-            if (ep.error) expected = ep.error;
-            else if (literal.error) expected = literal.error;
-            else {
-              ({ address, port } = ep);
-              assert.ok(['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(address), `only loopback: ${address}`);
-              if ((k.family === 'v6' && literal.family === 4 && !k.dual) || (k.family === 'v4' && literal.family === 6)) expected = sys(['connect'], ['EAFNOSUPPORT']);
-              else expected = refOptions(options, CONNECT_OPTIONS) ?? (k.listening ? sys(['connect'], ['EISCONN']) : OK);
+      asyncProperty(
+        [kindGen(kinds, (k) => k.type === 'stream' && !k.end && !k.listen), endPointGen, optionsGen(CONNECT_OPTIONS)],
+        async (kind, e, o) => {
+          const ctx = newCtx();
+          const endPoint = e.make(ctx, loopback);
+          if (!e.rewritten && carriesAddress(endPoint)) return; // a value from anything() with an address: not ours to send
+          const options = o.make(ctx);
+          const { s, k, cleanup } = makeKind(kind);
+          let conn;
+          try {
+            let expected = stateError(k) ?? (k.type !== 'stream' ? code(BAD_TYPE) : null);
+            let address, port;
+            if (!expected) {
+              const ep = refEndPoint(endPoint);
+              const literal = ep.error ? null : refAddress(ep.address);
+              if (ep.error) expected = ep.error;
+              else if (literal.error) expected = literal.error;
+              else {
+                ({ address, port } = ep);
+                assert.ok(['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(address), `only loopback: ${address}`);
+                if (
+                  (k.family === 'v6' && literal.family === 4 && !k.dual) ||
+                  (k.family === 'v4' && literal.family === 6)
+                )
+                  expected = sys(['connect'], ['EAFNOSUPPORT']);
+                else
+                  expected = refOptions(options, CONNECT_OPTIONS) ?? (k.listening ? sys(['connect'], ['EISCONN']) : OK);
+              }
             }
-          }
-          const before = snapshot(s);
-          const out = run(() => s.connect(endPoint, options));
-          if (!out.threw) conn = out.value; // destroyed in finally even if unexpected
-          verify(out, expected, ctx.markers, `${kind}: connect(endPoint, options)`);
-          if (out.threw) {
-            assert.deepEqual(snapshot(s), before, 'a hand-off that throws leaves the Socket as it was');
-            return;
-          }
-          assert.ok(conn instanceof net.Socket);
-          assertDetached(s, 'connect');
-          const result = await new Promise((resolve) => {
-            const timer = setTimeout(() => resolve('neither connected nor failed within 3 s'), 3000);
-            conn.once('connect', () => {
-              clearTimeout(timer);
-              resolve('connect');
+            const before = snapshot(s);
+            const out = run(() => s.connect(endPoint, options));
+            if (!out.threw) conn = out.value; // destroyed in finally even if unexpected
+            verify(out, expected, ctx.markers, `${kind}: connect(endPoint, options)`);
+            if (out.threw) {
+              assert.deepEqual(snapshot(s), before, 'a hand-off that throws leaves the Socket as it was');
+              return;
+            }
+            assert.ok(conn instanceof net.Socket);
+            assertDetached(s, 'connect');
+            const result = await new Promise((resolve) => {
+              const timer = setTimeout(() => resolve('neither connected nor failed within 3 s'), 3000);
+              conn.once('connect', () => {
+                clearTimeout(timer);
+                resolve('connect');
+              });
+              conn.once('error', (err) => {
+                clearTimeout(timer);
+                resolve(err.code);
+              });
             });
-            conn.once('error', (err) => {
-              clearTimeout(timer);
-              resolve(err.code);
-            });
-          });
-          // To P: connected. To the reserved port or port 0: refused. ::ffff:127.0.0.1 on an IPv6-only socket: the kernel's ENETUNREACH.
-          const mapped = address === '::ffff:127.0.0.1' || (k.family === 'v6' && address === '127.0.0.1');
-          const wanted = mapped && !k.dual ? 'ENETUNREACH' : port === fx.port ? 'connect' : 'ECONNREFUSED';
-          assert.equal(result, wanted, `connect(${address}:${port}) from ${kind}`);
-          count(`then ${result}`);
-          if (result === 'connect') {
-            assert.equal(conn.remoteAddress, k.family === 'v6' && address === '127.0.0.1' ? '::ffff:127.0.0.1' : address);
-            assert.equal(conn.remotePort, port);
+            // To P: connected. To the reserved port or port 0: refused. ::ffff:127.0.0.1 on an IPv6-only socket: the kernel's ENETUNREACH.
+            const mapped = address === '::ffff:127.0.0.1' || (k.family === 'v6' && address === '127.0.0.1');
+            const wanted = mapped && !k.dual ? 'ENETUNREACH' : port === fx.port ? 'connect' : 'ECONNREFUSED';
+            assert.equal(result, wanted, `connect(${address}:${port}) from ${kind}`);
+            count(`then ${result}`);
+            if (result === 'connect') {
+              assert.equal(
+                conn.remoteAddress,
+                k.family === 'v6' && address === '127.0.0.1' ? '::ffff:127.0.0.1' : address,
+              );
+              assert.equal(conn.remotePort, port);
+            }
+          } finally {
+            if (conn) await closeConn(conn);
+            cleanup();
           }
-        } finally {
-          if (conn) await closeConn(conn);
-          cleanup();
-        }
-      }),
+        },
+      ),
       200,
     );
   });
@@ -1618,7 +2090,8 @@ describe('random arguments to every public entry point', () => {
         try {
           const ctx = newCtx();
           const options = g.make(ctx);
-          const expected = stateError(k) ?? (k.type !== 'dgram' ? code(BAD_TYPE) : null) ?? refOptions(options, DGRAM_OPTIONS) ?? OK;
+          const expected =
+            stateError(k) ?? (k.type !== 'dgram' ? code(BAD_TYPE) : null) ?? refOptions(options, DGRAM_OPTIONS) ?? OK;
           const before = snapshot(s);
           const out = run(() => s.toDgram(options));
           if (!out.threw) socket = out.value; // closed in finally even if unexpected
@@ -1644,7 +2117,35 @@ describe('random arguments to every public entry point', () => {
     const targetGen = fc.oneof(
       { weight: 3, arbitrary: anyValue },
       { weight: 1, arbitrary: fc.integer({ min: 0, max: 64 }).map(plain) },
-      { weight: 3, arbitrary: fc.constantFrom(...['a net.Server listening on 127.0.0.1', 'a net.Server listening on [::1] (IPv6 only)', 'a dual-mode net.Server from toServer()', 'a net.Server not listening', 'a closed net.Server', 'a connected IPv4 net.Socket', 'a connected dual-mode net.Socket from connect()', 'a destroyed net.Socket', 'a net.Socket with no handle', 'a udp6 dgram.Socket bound to ::1', 'a udp4 dgram.Socket', 'a dual-mode dgram.Socket from toDgram()', 'an unbound dgram.Socket', 'a closed dgram.Socket', 'the fd of an IPv6 stream Socket', 'the fd of an IPv4 datagram Socket', 'the fd of a dual-mode datagram Socket', 'the fd of a Unix domain server', 'the fd of a regular file', 'fd 2 ** 31 - 1']).map((name) => new Gen(`<${name}>`, () => fx.targets[name][0])) },
+      {
+        weight: 3,
+        arbitrary: fc
+          .constantFrom(
+            ...[
+              'a net.Server listening on 127.0.0.1',
+              'a net.Server listening on [::1] (IPv6 only)',
+              'a dual-mode net.Server from toServer()',
+              'a net.Server not listening',
+              'a closed net.Server',
+              'a connected IPv4 net.Socket',
+              'a connected dual-mode net.Socket from connect()',
+              'a destroyed net.Socket',
+              'a net.Socket with no handle',
+              'a udp6 dgram.Socket bound to ::1',
+              'a udp4 dgram.Socket',
+              'a dual-mode dgram.Socket from toDgram()',
+              'an unbound dgram.Socket',
+              'a closed dgram.Socket',
+              'the fd of an IPv6 stream Socket',
+              'the fd of an IPv4 datagram Socket',
+              'the fd of a dual-mode datagram Socket',
+              'the fd of a Unix domain server',
+              'the fd of a regular file',
+              'fd 2 ** 31 - 1',
+            ],
+          )
+          .map((name) => new Gen(`<${name}>`, () => fx.targets[name][0])),
+      },
     );
     await check(
       t,
@@ -1660,7 +2161,12 @@ describe('random arguments to every public entry point', () => {
           expected = refInt(target, 0);
           if (!expected) {
             const link = fdTarget(target);
-            expected = link === null ? sys(['getsockopt'], ['EBADF']) : !link.startsWith('socket:') ? sys(['getsockopt'], ['ENOTSOCK']) : any(OK, sys(['getsockopt']));
+            expected =
+              link === null
+                ? sys(['getsockopt'], ['EBADF'])
+                : !link.startsWith('socket:')
+                  ? sys(['getsockopt'], ['ENOTSOCK'])
+                  : any(OK, sys(['getsockopt']));
           }
         } else {
           let instance;
@@ -1722,7 +2228,11 @@ describe('random arguments to every public entry point', () => {
           if (family === 4) assert.equal(out.value, ip);
           else {
             const g6 = v6Groups(ip);
-            assert.equal(out.value, `${g6[6] >> 8}.${g6[6] & 255}.${g6[7] >> 8}.${g6[7] & 255}`, `the last 32 bits of ${ip}`);
+            assert.equal(
+              out.value,
+              `${g6[6] >> 8}.${g6[6] & 255}.${g6[7] >> 8}.${g6[7] & 255}`,
+              `the last 32 bits of ${ip}`,
+            );
           }
           assert.equal(net.isIP(out.value), 4);
         }
@@ -1753,7 +2263,12 @@ describe('random arguments to every public entry point', () => {
 const POOL = 6;
 const FAMILY = { v4: V4, v6: V6 };
 const TYPE = { stream: Stream, dgram: Dgram };
-const OWNER = { 'detach()': /detach\(\)/, 'toServer()': /toServer\(\)/, 'connect()': /connect\(\)/, 'toDgram()': /toDgram\(\)/ };
+const OWNER = {
+  'detach()': /detach\(\)/,
+  'toServer()': /toServer\(\)/,
+  'connect()': /connect\(\)/,
+  'toDgram()': /toDgram\(\)/,
+};
 
 /** Members used after close / detach, with valid arguments. */
 const USES = {
@@ -1826,8 +2341,18 @@ const opGen = fc.oneof(
   { weight: 2, arbitrary: receiverOp },
   { weight: 2, arbitrary: listenerOp },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('dualMode'), slot, value: fc.boolean() }) },
-  { weight: 3, arbitrary: fc.record({ op: fc.constant('bind'), slot, address: fc.constantFrom('::1', '127.0.0.1', '::', '0.0.0.0') }) },
-  { weight: 3, arbitrary: fc.record({ op: fc.constant('listen'), slot, backlog: fc.constantFrom(undefined, 0, 1, 8, 128) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      op: fc.constant('bind'),
+      slot,
+      address: fc.constantFrom('::1', '127.0.0.1', '::', '0.0.0.0'),
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({ op: fc.constant('listen'), slot, backlog: fc.constantFrom(undefined, 0, 1, 8, 128) }),
+  },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('toServer'), slot }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('toDgram'), slot }) },
   {
@@ -1841,15 +2366,38 @@ const opGen = fc.oneof(
       fresh: fc.option(createOp.map((c) => ({ ...c, type: 'stream' }))), // connect from a new socket rather than the slot's
     }),
   },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant('detach'), slot, then: fc.constantFrom('adopt', 'close', 'keep') }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ op: fc.constant('detach'), slot, then: fc.constantFrom('adopt', 'close', 'keep') }),
+  },
   // Mostly on a datagram socket of the pool (`datagram`), else on any slot.
-  { weight: 3, arbitrary: fc.record({ op: fc.constant('receive'), slot, datagram: fc.boolean(), message: fc.boolean(), aborted: fc.constantFrom(false, false, true) }) },
-  { weight: 3, arbitrary: fc.record({ op: fc.constant('send'), slot, datagram: fc.boolean(), via: fc.constantFrom('127.0.0.1', '::1') }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      op: fc.constant('receive'),
+      slot,
+      datagram: fc.boolean(),
+      message: fc.boolean(),
+      aborted: fc.constantFrom(false, false, true),
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      op: fc.constant('send'),
+      slot,
+      datagram: fc.boolean(),
+      via: fc.constantFrom('127.0.0.1', '::1'),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('close'), slot, dispose: fc.boolean() }) },
   { weight: 3, arbitrary: fc.record({ op: fc.constant('use'), slot, member: fc.constantFrom(...Object.keys(USES)) }) },
 );
 const sequenceGen = fc
-  .tuple(fc.array(fc.oneof(createOp, listenerOp), { minLength: 2, maxLength: 4 }), fc.array(opGen, { minLength: 1, maxLength: 36 }))
+  .tuple(
+    fc.array(fc.oneof(createOp, listenerOp), { minLength: 2, maxLength: 4 }),
+    fc.array(opGen, { minLength: 1, maxLength: 36 }),
+  )
   .map(([creates, ops]) => [...creates, ...ops]);
 
 /** Asserts that `call` throws what `spec` ({ code, syscall?, owner? }) says; `markers` is empty: no user code here. */
@@ -1915,7 +2463,12 @@ class Sequence {
 
   async step(op) {
     threwIn = null;
-    const e = op.op === 'create' || op.op === 'createListener' || op.op === 'createBound' ? undefined : op.fresh ? this.create(op.fresh) : this.entry(op.slot, op.datagram);
+    const e =
+      op.op === 'create' || op.op === 'createListener' || op.op === 'createBound'
+        ? undefined
+        : op.fresh
+          ? this.create(op.fresh)
+          : this.entry(op.slot, op.datagram);
     if (e === null) return void count(`${op.op}: no socket yet`);
     const state = e ? `${e.m.state} ` : '';
     const result = e === undefined ? this[op.op](op) : await this[op.op](e, op);
@@ -1928,7 +2481,8 @@ class Sequence {
     for (const { m } of [...this.pool, ...this.ghosts]) {
       if (m.state === 'open' || m.pending.length === 0) continue;
       const outcomes = await Promise.all(m.pending.splice(0));
-      for (const outcome of outcomes) assert.equal(outcome, 'ECANCELED', `a call pending when ${show(m)} gave up its fd`);
+      for (const outcome of outcomes)
+        assert.equal(outcome, 'ECANCELED', `a call pending when ${show(m)} gave up its fd`);
     }
   }
 
@@ -1938,7 +2492,8 @@ class Sequence {
   async receive(e, op) {
     const { s, m } = e;
     const signal = op.aborted ? AbortSignal.abort() : undefined;
-    const call = () => (op.message ? s.receiveMessageFrom(new Uint8Array(4), { signal }) : s.receiveFrom(new Uint8Array(4), { signal }));
+    const call = () =>
+      op.message ? s.receiveMessageFrom(new Uint8Array(4), { signal }) : s.receiveFrom(new Uint8Array(4), { signal });
     const state = stateError(m);
     if (state) return void throwsAs(call, { ...state, owner: m.owner }, 'receive after close/detach');
     if (m.type !== 'dgram') return void throwsAs(call, { code: BAD_TYPE }, 'receive on a stream socket');
@@ -1983,7 +2538,19 @@ class Sequence {
     const protocol = op.zeroProtocol ? 0 : op.type === 'stream' ? Tcp : Udp;
     const args = op.form === 2 ? [TYPE[op.type], protocol] : [FAMILY[op.family], TYPE[op.type], protocol];
     const s = new Socket(...args);
-    const m = { state: 'open', family, type: op.type, protocol, dual: op.form === 2 && family === 'v6', bound: null, listening: false, backlog: 511, queued: 0, fd: s.fd, pending: [] };
+    const m = {
+      state: 'open',
+      family,
+      type: op.type,
+      protocol,
+      dual: op.form === 2 && family === 'v6',
+      bound: null,
+      listening: false,
+      backlog: 511,
+      queued: 0,
+      fd: s.fd,
+      pending: [],
+    };
     const e = { s, m };
     assert.ok(isSocketFd(m.fd));
     if (this.pool.length < POOL) {
@@ -2059,7 +2626,8 @@ class Sequence {
     const call = () => s.listen(op.backlog);
     const state = stateError(m);
     if (state) return void throwsAs(call, { ...state, owner: m.owner }, 'listen after close/detach');
-    if (m.type === 'dgram') return void throwsAs(call, { code: 'ENOTSUP', syscall: 'listen' }, 'listen on a datagram socket');
+    if (m.type === 'dgram')
+      return void throwsAs(call, { code: 'ENOTSUP', syscall: 'listen' }, 'listen on a datagram socket');
     call();
     if (!m.bound) m.bound = { address: m.family === 'v6' ? '::' : '0.0.0.0', port: s.localEndPoint.port };
     m.listening = true;
@@ -2078,7 +2646,11 @@ class Sequence {
     assert.equal(server.listening, true);
     const address = server.address();
     if (!m.bound) m.bound = { address: m.family === 'v6' ? '::' : '0.0.0.0', port: address.port };
-    assert.deepEqual(address, { address: m.bound.address, family: m.family === 'v6' ? 'IPv6' : 'IPv4', port: m.bound.port });
+    assert.deepEqual(address, {
+      address: m.bound.address,
+      family: m.family === 'v6' ? 'IPv6' : 'IPv4',
+      port: m.bound.port,
+    });
     assert.equal(getDualMode(server), m.dual);
     this.release(m, 'toServer()');
     await closeServer(server);
@@ -2094,7 +2666,11 @@ class Sequence {
     this.nodeObjects.push(socket);
     const address = socket.address();
     if (!m.bound) m.bound = { address: m.family === 'v6' ? '::' : '0.0.0.0', port: address.port };
-    assert.deepEqual(address, { address: m.bound.address, family: m.family === 'v6' ? 'IPv6' : 'IPv4', port: m.bound.port });
+    assert.deepEqual(address, {
+      address: m.bound.address,
+      family: m.family === 'v6' ? 'IPv6' : 'IPv4',
+      port: m.bound.port,
+    });
     assert.equal(getDualMode(socket), m.dual);
     this.release(m, 'toDgram()');
     await closeDgram(socket);
@@ -2112,10 +2688,17 @@ class Sequence {
     if (state) return void throwsAs(call, { ...state, owner: m.owner }, 'connect after close/detach');
     if (m.type !== 'stream') return void throwsAs(call, { code: BAD_TYPE }, 'connect on a datagram socket');
     if ((m.family === 'v6' && viaV4 && !m.dual) || (m.family === 'v4' && !viaV4)) {
-      return void throwsAs(call, { code: 'EAFNOSUPPORT', syscall: 'connect' }, `connect(${op.via}) on the wrong family`);
+      return void throwsAs(
+        call,
+        { code: 'EAFNOSUPPORT', syscall: 'connect' },
+        `connect(${op.via}) on the wrong family`,
+      );
     }
-    if (m.listening) return void throwsAs(call, { code: 'EISCONN', syscall: 'connect' }, 'connect on a listening socket');
-    const acceptor = this.pool.find((x) => x.m.state === 'open' && x.m.listening && x.m.bound.port === port && accepts(x.m, op.via));
+    if (m.listening)
+      return void throwsAs(call, { code: 'EISCONN', syscall: 'connect' }, 'connect on a listening socket');
+    const acceptor = this.pool.find(
+      (x) => x.m.state === 'open' && x.m.listening && x.m.bound.port === port && accepts(x.m, op.via),
+    );
     if (acceptor && acceptor.m.queued >= Math.max(1, acceptor.m.backlog)) return 'skipped, accept queue full'; // it would drop the SYN
     const conn = call();
     this.nodeObjects.push(conn);
@@ -2132,7 +2715,8 @@ class Sequence {
       });
     });
     // A client bound to an IPv4(-mapped) address cannot reach ::1 (the kernel says EAFNOSUPPORT).
-    const wanted = m.bound?.address.startsWith('::ffff:') && !viaV4 ? 'EAFNOSUPPORT' : acceptor ? 'connect' : 'ECONNREFUSED';
+    const wanted =
+      m.bound?.address.startsWith('::ffff:') && !viaV4 ? 'EAFNOSUPPORT' : acceptor ? 'connect' : 'ECONNREFUSED';
     if (result === 'connect' && wanted === 'ECONNREFUSED' && otherListeners(port, this.pool).length > 0) {
       await closeConn(conn);
       return 'skipped, a listener outside the pool shares the port'; // not the model's to judge
@@ -2190,16 +2774,26 @@ class Sequence {
     const use = USES[op.member];
     const what = `${op.member} on a ${m.state} socket`;
     if (op.member === 'close' || op.member === '[Symbol.dispose]') return void assert.equal(use(s), undefined, what);
-    const readable = { closed: m.state === 'closed', addressFamily: FAMILY[m.family], socketType: TYPE[m.type], protocolType: m.protocol };
+    const readable = {
+      closed: m.state === 'closed',
+      addressFamily: FAMILY[m.family],
+      socketType: TYPE[m.type],
+      protocolType: m.protocol,
+    };
     if (op.member in readable) return void assert.equal(use(s), readable[op.member], what);
     if (m.family === 'v4' && op.member === 'dualMode') return void assert.equal(use(s), false, what);
-    if (m.family === 'v4' && op.member.startsWith('dualMode =')) return void throwsAs(() => use(s), { code: NOT_SUPPORTED }, what);
+    if (m.family === 'v4' && op.member.startsWith('dualMode ='))
+      return void throwsAs(() => use(s), { code: NOT_SUPPORTED }, what);
     const err = run(() => use(s));
     if (!err.threw && err.value && typeof err.value.close === 'function') this.nodeObjects.push(err.value);
-    throwsAs(() => {
-      if (err.threw) throw err.err;
-      return err.value;
-    }, { ...stateError(m), owner: m.owner }, what);
+    throwsAs(
+      () => {
+        if (err.threw) throw err.err;
+        return err.value;
+      },
+      { ...stateError(m), owner: m.owner },
+      what,
+    );
   }
 
   release(m, owner) {
@@ -2225,11 +2819,16 @@ class Sequence {
       assert.ok(sockets.has(m.fd), `${what}: its fd is an open socket`);
       assert.equal(s.dualMode, m.family === 'v6' && m.dual, `${what}: dualMode`);
       assert.equal(s.isBound, m.bound !== null, `${what}: isBound`);
-      const local = m.bound && { address: m.bound.address, family: m.family === 'v6' ? 'IPv6' : 'IPv4', port: m.bound.port };
+      const local = m.bound && {
+        address: m.bound.address,
+        family: m.family === 'v6' ? 'IPv6' : 'IPv4',
+        port: m.bound.port,
+      };
       assert.deepEqual(s.localEndPoint, local, `${what}: localEndPoint`);
       assert.equal(s.remoteEndPoint, null, `${what}: remoteEndPoint`);
       assert.equal(s.getSocketOption(Level.Socket, Name.AcceptConnection), m.listening ? 1 : 0, `${what}: listening`);
-      if (m.family === 'v6') assert.equal(s.getSocketOption(Level.IPv6, Name.IPv6Only), m.dual ? 0 : 1, `${what}: IPV6_V6ONLY`);
+      if (m.family === 'v6')
+        assert.equal(s.getSocketOption(Level.IPv6, Name.IPv6Only), m.dual ? 0 : 1, `${what}: IPV6_V6ONLY`);
     }
   }
 
@@ -2284,10 +2883,17 @@ describe('random operation sequences over a pool of Sockets', () => {
 
 describe('bugs found by the properties', () => {
   test('bind() refuses an IP literal followed by a NUL and junk (fixed in fc39989)', (t) => {
-    for (const [family, address] of [[V6, '::1\0junk'], [V6, '::1\0'], [V4, '127.0.0.1\0junk']]) {
+    for (const [family, address] of [
+      [V6, '::1\0junk'],
+      [V6, '::1\0'],
+      [V4, '127.0.0.1\0junk'],
+    ]) {
       const socket = new Socket(family, Stream, Tcp);
       t.after(() => socket.close());
-      assert.throws(() => socket.bind({ address, port: 0 }), (err) => err.code === BAD_IP);
+      assert.throws(
+        () => socket.bind({ address, port: 0 }),
+        (err) => err.code === BAD_IP,
+      );
       assert.equal(socket.isBound, false);
     }
   });
@@ -2300,7 +2906,11 @@ describe('bugs found by the properties', () => {
     t.after(() => socket.close());
     socket.bind({ address, port: 0 });
     assert.equal(socket.localEndPoint.address, '::1');
-    assert.throws(() => socket.bind({ address: `${address}a`, port: 0 }), (err) => err.code === BAD_IP, '64 characters are too many');
+    assert.throws(
+      () => socket.bind({ address: `${address}a`, port: 0 }),
+      (err) => err.code === BAD_IP,
+      '64 characters are too many',
+    );
   });
 
   test(

@@ -55,16 +55,23 @@ function undefinedSymbols(file) {
 
 const linux = process.platform === 'linux';
 
-test('there is an addon to check: build/Release, or the prebuilds of an unpacked tarball', { skip: !linux && 'nm -D reads ELF files' }, () => {
-  assert.ok(addons().length > 0, 'build/Release/dualmode.node or prebuilds/linux-*/*.node');
-});
+test(
+  'there is an addon to check: build/Release, or the prebuilds of an unpacked tarball',
+  { skip: !linux && 'nm -D reads ELF files' },
+  () => {
+    assert.ok(addons().length > 0, 'build/Release/dualmode.node or prebuilds/linux-*/*.node');
+  },
+);
 
 for (const file of linux ? addons() : []) {
   const name = path.relative(root, file);
 
   test(`${name} calls no uv_* function outside the watcher's allow-list`, () => {
     const symbols = undefinedSymbols(file);
-    assert.ok(symbols.some((symbol) => symbol.startsWith('napi_')), 'the addon imports N-API');
+    assert.ok(
+      symbols.some((symbol) => symbol.startsWith('napi_')),
+      'the addon imports N-API',
+    );
     const uv = symbols.filter((symbol) => /^uv_/.test(symbol) && !uvAllowed.has(symbol));
     assert.deepEqual(uv, [], `${name} imports libuv outside the allow-list`);
   });

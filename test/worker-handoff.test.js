@@ -41,7 +41,8 @@ function startWorker(t, workerData) {
   const waiters = [];
   let ended = null;
   const settle = (waiter, message) => {
-    if (message && typeof message.error === 'string') waiter.reject(new Error(`${waiter.what} failed in the worker:\n${message.error}`));
+    if (message && typeof message.error === 'string')
+      waiter.reject(new Error(`${waiter.what} failed in the worker:\n${message.error}`));
     else waiter.resolve(message);
   };
   worker.on('message', (message) => {
@@ -152,7 +153,12 @@ test('a worker thread serves an IPv4 and an IPv6 client of the main thread with 
   assert.equal(v6.remoteAddress, '::1');
   assert.equal(v6.remoteFamily, 'IPv6');
 
-  assert.deepEqual(await next('the worker closing its server'), { kind: 'closed', threadId, served: 2, listening: false });
+  assert.deepEqual(await next('the worker closing its server'), {
+    kind: 'closed',
+    threadId,
+    served: 2,
+    listening: false,
+  });
   assert.equal(await exitCode('the worker ending'), 0);
   assert.equal(await connectError('127.0.0.1', port), 'ECONNREFUSED', 'the port is closed');
   assert.equal(await connectError('::1', port), 'ECONNREFUSED', 'the port is closed');

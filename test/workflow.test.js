@@ -24,7 +24,10 @@ test('the CI workflow is valid against the GitHub Actions workflow schema', () =
 
 test('the schema check fails on a broken workflow (the check can fail)', () => {
   const broken = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dualmode-wf-')), 'ci.yml');
-  fs.writeFileSync(broken, fs.readFileSync(workflow, 'utf8').replace('runs-on: ${{ matrix.os }}', 'runs_on: ${{ matrix.os }}'));
+  fs.writeFileSync(
+    broken,
+    fs.readFileSync(workflow, 'utf8').replace('runs-on: ${{ matrix.os }}', 'runs_on: ${{ matrix.os }}'),
+  );
   const result = validate(broken);
   assert.notEqual(result.status, 0);
   assert.match(result.stdout + result.stderr, /errors/);

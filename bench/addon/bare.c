@@ -3,11 +3,10 @@
 // one napi_get_value_int32 per argument, napi_create_int32 for the result),
 // but plain C node_api.h instead of node-addon-api, so the difference between
 // this and dualmode is everything the library adds.
-#include <node_api.h>
-
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <node_api.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -23,7 +22,8 @@ static napi_value Fail(napi_env env, const char* syscall) {
 }
 
 // Reads `count` int32 arguments; throws and returns 0 on a bad one.
-static int Ints(napi_env env, napi_callback_info info, size_t count, int32_t* out, napi_value* argv) {
+static int Ints(napi_env env, napi_callback_info info, size_t count, int32_t* out,
+                napi_value* argv) {
   size_t argc = MAX_ARGS;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return 0;
   for (size_t i = 0; i < count; i++) {
@@ -90,7 +90,8 @@ static napi_value Bind6(napi_env env, napi_callback_info info) {
       napi_get_value_int32(env, argv[0], &fd) != napi_ok ||
       napi_get_value_string_utf8(env, argv[1], text, sizeof(text), &length) != napi_ok ||
       napi_get_value_int32(env, argv[2], &port) != napi_ok) {
-    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "bind6(fd: number, address: string, port: number)");
+    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE",
+                          "bind6(fd: number, address: string, port: number)");
     return NULL;
   }
   struct sockaddr_in6 in6;

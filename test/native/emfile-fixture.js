@@ -97,7 +97,9 @@ function probe() {
   }
   const facts = { filled: files.length, fillError };
   // At the limit: a socket cannot be made (so the probe's socket() cannot either).
-  facts.atLimitError = attempt(() => new Socket(AddressFamily.InterNetworkV6, SocketType.Dgram, ProtocolType.Udp)).error;
+  facts.atLimitError = attempt(
+    () => new Socket(AddressFamily.InterNetworkV6, SocketType.Dgram, ProtocolType.Udp),
+  ).error;
   // The first probes, at the limit: EMFILE counts as "supported".
   facts.osSupportsIPv6 = Socket.osSupportsIPv6;
   facts.osSupportsIPv4 = Socket.osSupportsIPv4;

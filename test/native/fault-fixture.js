@@ -93,7 +93,9 @@ function state(socket) {
   try {
     return { state: 'open', fd: socket.fd };
   } catch (err) {
-    return { state: err.code === 'ERR_SOCKET_CLOSED' ? 'closed' : err.code === 'ERR_SOCKET_DETACHED' ? 'detached' : err.code };
+    return {
+      state: err.code === 'ERR_SOCKET_CLOSED' ? 'closed' : err.code === 'ERR_SOCKET_DETACHED' ? 'detached' : err.code,
+    };
   }
 }
 
@@ -105,8 +107,10 @@ async function settle(expected) {
   while (Date.now() < deadline && JSON.stringify(openSockets()) !== JSON.stringify(expected)) await delay(10);
 }
 
-const v6 = (type = SocketType.Stream, protocol = ProtocolType.Tcp) => new Socket(AddressFamily.InterNetworkV6, type, protocol);
-const v4 = (type = SocketType.Stream, protocol = ProtocolType.Tcp) => new Socket(AddressFamily.InterNetwork, type, protocol);
+const v6 = (type = SocketType.Stream, protocol = ProtocolType.Tcp) =>
+  new Socket(AddressFamily.InterNetworkV6, type, protocol);
+const v4 = (type = SocketType.Stream, protocol = ProtocolType.Tcp) =>
+  new Socket(AddressFamily.InterNetwork, type, protocol);
 // SO_REUSEADDR itself: (Socket, ReuseAddress) reads SO_REUSEPORT, as .NET does on Unix.
 const reuseOf = (socket) => {
   const buf = new Uint8Array(4);
@@ -145,7 +149,12 @@ const scenarios = {
   // ... and the close() of the cleanup fails as well: the error to report is
   // still the setsockopt one.
   async 'v6only-then-close-EIO'() {
-    arm('setsockopt', 'ENOBUFS', { level: platform.IPPROTO_IPV6, optname: platform.IPV6_V6ONLY }, { syscall: 'close', code: 'EIO' });
+    arm(
+      'setsockopt',
+      'ENOBUFS',
+      { level: platform.IPPROTO_IPV6, optname: platform.IPV6_V6ONLY },
+      { syscall: 'close', code: 'EIO' },
+    );
     return { error: attempt(() => v6()) };
   },
 
@@ -186,7 +195,8 @@ const scenarios = {
     const error = attempt(() => socket.listen());
     const facts = { error, ...stillUsable(socket, fd, inode) };
     socket.listen();
-    facts.listeningAfterwards = socket.getSocketOption(SocketOptionLevel.Socket, SocketOptionName.AcceptConnection) === 1;
+    facts.listeningAfterwards =
+      socket.getSocketOption(SocketOptionLevel.Socket, SocketOptionName.AcceptConnection) === 1;
     socket.close();
     return facts;
   },
@@ -232,11 +242,16 @@ const scenarios = {
     const socket = v6();
     const fd = socket.fd;
     const inode = fdTarget(fd);
-    arm('bind', 'EADDRINUSE', { fd }, {
-      syscall: 'setsockopt',
-      code: 'ENOBUFS',
-      filters: { fd, level: platform.SOL_SOCKET, optname: platform.SO_REUSEADDR, value: 0 },
-    });
+    arm(
+      'bind',
+      'EADDRINUSE',
+      { fd },
+      {
+        syscall: 'setsockopt',
+        code: 'ENOBUFS',
+        filters: { fd, level: platform.SOL_SOCKET, optname: platform.SO_REUSEADDR, value: 0 },
+      },
+    );
     const error = attempt(() => socket.toServer());
     const facts = { error, ...stillUsable(socket, fd, inode) };
     socket.close();
@@ -524,7 +539,11 @@ Object.assign(scenarios, {
     arm('fcntl', 'EBADF', { fd: socket.fd, cmd: 4 /* F_SETFL */ });
     const failed = await settled(socket.sendTo(Buffer.from('x'), to));
     disarm();
-    const facts = { error: failed.error, afterError: state(socket), retry: await settled(socket.sendTo(Buffer.from('y'), to)) };
+    const facts = {
+      error: failed.error,
+      afterError: state(socket),
+      retry: await settled(socket.sendTo(Buffer.from('y'), to)),
+    };
     facts.texts = await received(receiver, 1);
     socket.close();
     receiver.close();

@@ -67,7 +67,8 @@ __attribute__((constructor)) static void fault_init(void) {
   if (path != NULL && *path != '\0') {
     // O_CLOEXEC: a child spawned by the fixture must not inherit it. The
     // number is moved high so that it never takes a slot a test counts on.
-    int fd = (int)syscall(SYS_openat, AT_FDCWD, path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    int fd =
+        (int)syscall(SYS_openat, AT_FDCWD, path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
     if (fd >= 0) {
       int high = (int)syscall(SYS_fcntl, fd, F_DUPFD_CLOEXEC, 900);
       if (high >= 0) {
@@ -177,8 +178,10 @@ int socket(int domain, int type, int protocol) {
   }
   int fd = real_socket(domain, type, protocol);
   int saved = errno;
-  if (fd >= 0) fault_log("socket %d\n", fd);
-  else fault_log("socket -1 %d\n", saved);
+  if (fd >= 0)
+    fault_log("socket %d\n", fd);
+  else
+    fault_log("socket -1 %d\n", saved);
   errno = saved;
   return fd;
 }

@@ -21,10 +21,23 @@ const path = require('node:path');
 const util = require('node:util');
 
 const dm = require(path.join(__dirname, '..', '..'));
-const { Socket, SocketType, ProtocolType, AddressFamily, SocketOptionLevel, SocketOptionName, SocketError, getDualMode } = dm;
+const {
+  Socket,
+  SocketType,
+  ProtocolType,
+  AddressFamily,
+  SocketOptionLevel,
+  SocketOptionName,
+  SocketError,
+  getDualMode,
+} = dm;
 
 const versions = process.versions;
-const runtime = versions.bun ? `Bun ${versions.bun}` : versions.deno ? `Deno ${versions.deno}` : `Node.js ${process.version}`;
+const runtime = versions.bun
+  ? `Bun ${versions.bun}`
+  : versions.deno
+    ? `Deno ${versions.deno}`
+    : `Node.js ${process.version}`;
 const TEST_MS = 10000;
 
 const tests = [];
@@ -151,7 +164,7 @@ test('options round-trip: ReuseAddress, NoDelay, ReceiveBuffer', () => {
   assert.ok(s.getSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReceiveBuffer) >= 65536);
 });
 
-test('a failed bind is a SocketError in Node\'s shape: EADDRINUSE with errno, syscall, address and message', () => {
+test("a failed bind is a SocketError in Node's shape: EADDRINUSE with errno, syscall, address and message", () => {
   const a = tcp();
   a.bind({ address: '::1', port: 0 });
   a.listen();
@@ -172,7 +185,7 @@ test('a failed bind is a SocketError in Node\'s shape: EADDRINUSE with errno, sy
   );
 });
 
-test('bad arguments throw synchronously with Node\'s codes', () => {
+test("bad arguments throw synchronously with Node's codes", () => {
   const s = tcp();
   assert.throws(() => s.bind({ address: 1, port: 0 }), { code: 'ERR_INVALID_ARG_TYPE' });
   assert.throws(() => s.bind({ address: 'nowhere', port: 0 }), { code: 'ERR_INVALID_IP_ADDRESS' });
@@ -197,7 +210,10 @@ test('fromFd adopts a detached descriptor with its options; close ends it', () =
   adopted.close();
   assert.equal(adopted.closed, true);
   assert.throws(() => adopted.dualMode, { code: 'ERR_SOCKET_CLOSED' });
-  assert.throws(() => Socket.fromFd(fd), (err) => err.code === 'EBADF' || err.code === 'ENOTSOCK');
+  assert.throws(
+    () => Socket.fromFd(fd),
+    (err) => err.code === 'EBADF' || err.code === 'ENOTSOCK',
+  );
 });
 
 test('a Socket made in a worker thread works there', async () => {
@@ -426,7 +442,10 @@ test('receiveFrom/receiveMessageFrom/sendTo: real datagrams where the runtime ex
     outcome.datagramIO = 'refused';
     return;
   }
-  for (const [to, from] of [['127.0.0.1', '::ffff:127.0.0.1'], ['::1', '::1']]) {
+  for (const [to, from] of [
+    ['127.0.0.1', '::ffff:127.0.0.1'],
+    ['::1', '::1'],
+  ]) {
     const request = server.receiveMessageFrom(Buffer.alloc(16));
     await client.sendTo(Buffer.from('ping'), { address: to, port });
     const { receivedBytes, remoteEndPoint, packetInformation } = await request;
@@ -485,7 +504,11 @@ async function main() {
       process.stdout.write(`ok - ${title}\n`);
     } catch (err) {
       failed++;
-      process.stdout.write(`not ok - ${title}\n  ${String(err && err.stack).split('\n').join('\n  ')}\n`);
+      process.stdout.write(
+        `not ok - ${title}\n  ${String(err && err.stack)
+          .split('\n')
+          .join('\n  ')}\n`,
+      );
     } finally {
       clearTimeout(timer);
       for (const cleanup of cleanups.reverse()) {

@@ -132,7 +132,8 @@ test('a dual-mode toDgram() socket receives at least 99 % of 5,000 datagrams fro
     // The datagram names its sender (and its digest vouches for that); the
     // source address and port must then be that sender's.
     const parsed = parse(msg);
-    if (parsed === null) return problems.push(`corrupt datagram of ${msg.length} bytes from ${rinfo.address}:${rinfo.port}`);
+    if (parsed === null)
+      return problems.push(`corrupt datagram of ${msg.length} bytes from ${rinfo.address}:${rinfo.port}`);
     const sender = senders[parsed.sender];
     if (sender === undefined) return problems.push(`unknown sender ${parsed.sender} at ${rinfo.address}:${rinfo.port}`);
     if (rinfo.address !== sender.seenAs || rinfo.family !== 'IPv6' || rinfo.port !== sender.port) {
@@ -151,7 +152,8 @@ test('a dual-mode toDgram() socket receives at least 99 % of 5,000 datagrams fro
   for (let seq = 0; seq < perSender; seq += BURST) {
     const sends = [];
     for (const s of senders) {
-      for (let k = seq; k < Math.min(seq + BURST, perSender); k++) sends.push(send(s.udp, datagram(s.id, k), port, s.to));
+      for (let k = seq; k < Math.min(seq + BURST, perSender); k++)
+        sends.push(send(s.udp, datagram(s.id, k), port, s.to));
     }
     await bounded(Promise.all(sends), 5000, `sending datagrams ${seq}..${seq + BURST - 1}`);
     sent += sends.length;
@@ -160,7 +162,7 @@ test('a dual-mode toDgram() socket receives at least 99 % of 5,000 datagrams fro
   }
   assert.equal(sent, TOTAL);
   // Whatever is still on its way: all of it, or nothing more for 500 ms.
-  for (let last = -1; count < TOTAL && count !== last; ) {
+  for (let last = -1; count < TOTAL && count !== last;) {
     last = count;
     await settle(() => count === TOTAL, 500);
   }
@@ -169,7 +171,9 @@ test('a dual-mode toDgram() socket receives at least 99 % of 5,000 datagrams fro
   assert.deepEqual(problems.slice(0, 10), [], `${problems.length} bad datagrams`);
   const perFamily = { 4: 0, 6: 0 };
   for (const s of senders) perFamily[s.family] += received[s.id].size;
-  t.diagnostic(`received ${count} of ${TOTAL} (IPv4 ${perFamily[4]}, IPv6 ${perFamily[6]}) in ${Date.now() - started} ms`);
+  t.diagnostic(
+    `received ${count} of ${TOTAL} (IPv4 ${perFamily[4]}, IPv6 ${perFamily[6]}) in ${Date.now() - started} ms`,
+  );
   assert.ok(count >= TOTAL * 0.99, `received ${count} of ${TOTAL}`);
   for (const family of [4, 6]) {
     assert.ok(perFamily[family] >= (TOTAL / 2) * 0.99, `IPv${family}: received ${perFamily[family]} of ${TOTAL / 2}`);

@@ -116,7 +116,10 @@ test('a toServer() echo server holds 500 concurrent clients, half IPv4 and half 
   const all = await settle(() => live.size === CLIENTS, 20_000);
   assert.ok(all, `the server accepted ${live.size} of ${CLIENTS} connections`);
   assert.equal(seen.length, CLIENTS, 'one connection per client, none dropped and retried');
-  assert.ok(seen.every((r) => r.bytes === 0), 'nothing was sent before every client was connected');
+  assert.ok(
+    seen.every((r) => r.bytes === 0),
+    'nothing was sent before every client was connected',
+  );
 
   clients.send('go');
   const remaining = BOUND_MS - (Date.now() - started);
@@ -128,7 +131,10 @@ test('a toServer() echo server holds 500 concurrent clients, half IPv4 and half 
     assert.equal(r.error, null, what);
     assert.equal(r.received, SIZE, `${what}: bytes echoed`);
     assert.equal(r.mismatchAt, -1, `${what}: first wrong byte`);
-    const expected = crypto.createHash('sha256').update(payload(r.i + 1, SIZE)).digest('hex');
+    const expected = crypto
+      .createHash('sha256')
+      .update(payload(r.i + 1, SIZE))
+      .digest('hex');
     assert.equal(r.sha256, expected, `${what}: the echo is the payload`);
   }
   assert.equal(new Set(done.results.map((r) => r.sha256)).size, CLIENTS, 'every client sent its own bytes');

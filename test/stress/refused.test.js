@@ -49,4 +49,3 @@ test('200 refused Socket.connect()s in one process each emit ECONNREFUSED, and t
   assert.equal(report.sockets.beforeBlockersClose, 2, 'only the two blockers were left once every client closed');
   assert.deepEqual(report.socketsAtExit, [], 'no socket open at exit');
 });
-

@@ -16,11 +16,11 @@ const files = fs
   .map((name) => path.join(dir, name));
 
 const started = Date.now();
-const result = spawnSync(
-  process.execPath,
-  ['--test', '--test-concurrency=1', '--test-timeout=120000', ...files],
-  { stdio: 'inherit', timeout: 10 * 60 * 1000, killSignal: 'SIGKILL' },
-);
+const result = spawnSync(process.execPath, ['--test', '--test-concurrency=1', '--test-timeout=120000', ...files], {
+  stdio: 'inherit',
+  timeout: 10 * 60 * 1000,
+  killSignal: 'SIGKILL',
+});
 process.stderr.write(`stress suite: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 if (result.error) throw result.error;
 process.exitCode = result.status ?? 1;

@@ -109,7 +109,10 @@ test('server.close() on a toServer() server with live connections refuses new cl
   for (let i = 0; i < CLIENTS; i++) clients.push(await openClient(t, i, i % 4 < 2 ? '127.0.0.1' : '::1', port));
   for (const c of clients) {
     const data = payload(c.i, SIZE);
-    assert.ok((await roundTrip(c.client, data, `client ${c.i} before close()`)).equals(data), `client ${c.i} before close()`);
+    assert.ok(
+      (await roundTrip(c.client, data, `client ${c.i} before close()`)).equals(data),
+      `client ${c.i} before close()`,
+    );
   }
   assert.ok(await settle(() => live.size === CLIENTS, WAIT_MS), `the server holds ${live.size} of ${CLIENTS}`);
 
@@ -131,7 +134,10 @@ test('server.close() on a toServer() server with live connections refuses new cl
   // The live connections keep working, both families.
   for (const c of clients) {
     const data = payload(100 + c.i, SIZE);
-    assert.ok((await roundTrip(c.client, data, `client ${c.i} after close()`)).equals(data), `client ${c.i} after close()`);
+    assert.ok(
+      (await roundTrip(c.client, data, `client ${c.i} after close()`)).equals(data),
+      `client ${c.i} after close()`,
+    );
   }
 
   // All but one end: still no 'close'.

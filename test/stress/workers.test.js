@@ -47,7 +47,9 @@ function startWorker(t) {
       waiter.reject(new Error(`${waiter.what} failed in the worker:\n${message.error}`));
     } else waiter.resolve(message);
   };
-  worker.on('message', (message) => (waiters.length > 0 ? settleWaiter(waiters.shift(), message) : queue.push(message)));
+  worker.on('message', (message) =>
+    waiters.length > 0 ? settleWaiter(waiters.shift(), message) : queue.push(message),
+  );
   const end = (err) => {
     ended ??= err;
     for (const waiter of waiters.splice(0)) waiter.reject(new Error(`${waiter.what}: ${ended.message}`));
@@ -205,7 +207,11 @@ test('four worker threads at once hand off their Sockets, serve IPv4 and IPv6 cl
         const text = `${r} worker ${i} from ${host}`;
         checks.push(
           udp.ask(host, ready.udpPort, text).then((answer) => {
-            assert.deepEqual(answer, { threadId: ready.threadId, address: seenAs, family: 'IPv6', text }, `${what} (UDP)`);
+            assert.deepEqual(
+              answer,
+              { threadId: ready.threadId, address: seenAs, family: 'IPv6', text },
+              `${what} (UDP)`,
+            );
           }),
         );
       }
@@ -217,12 +223,21 @@ test('four worker threads at once hand off their Sockets, serve IPv4 and IPv6 cl
     // Terminate all four mid-service, at once.
     const codes = await bounded(Promise.all(workers.map((w) => w.worker.terminate())), WAIT_MS, `${r}: terminating`);
     assert.deepEqual(codes, Array(WORKERS).fill(1), `${r}: terminate() resolves with 1`);
-    await bounded(Promise.all(tcp.map((c) => c.closed)), WAIT_MS, `${r}: the main thread's clients seeing their connections closed`);
+    await bounded(
+      Promise.all(tcp.map((c) => c.closed)),
+      WAIT_MS,
+      `${r}: the main thread's clients seeing their connections closed`,
+    );
     for (const ready of readies) {
-      assert.equal(await connectError('127.0.0.1', ready.tcpPort), 'ECONNREFUSED', `${r}: the listener went with the worker`);
+      assert.equal(
+        await connectError('127.0.0.1', ready.tcpPort),
+        'ECONNREFUSED',
+        `${r}: the listener went with the worker`,
+      );
       assert.equal(await connectError('::1', ready.tcpPort), 'ECONNREFUSED', `${r}: the listener went with the worker`);
     }
-    for (const { udp } of [udp4, udp6]) await bounded(new Promise((resolve) => udp.close(resolve)), WAIT_MS, 'closing a dgram socket');
+    for (const { udp } of [udp4, udp6])
+      await bounded(new Promise((resolve) => udp.close(resolve)), WAIT_MS, 'closing a dgram socket');
     assert.ok(await settle(() => sameSockets(before), 1000), `${r}: the fd table is back`);
     assert.deepEqual(openSockets(), before, `${r}: no descriptor left behind`);
   }
