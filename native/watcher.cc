@@ -15,6 +15,12 @@
 //     through an async cleanup hook, which lets the loop run the close.
 // While it polls, the watcher holds its callback strongly (and keeps the
 // loop alive); while idle, weakly, so an idle Socket can be collected.
+//
+// The exports use node-addon-api as dualmode.cc does. The watcher's own
+// handles (the callback's reference, its async context) are plain N-API
+// handles, released by hand: node-addon-api's wrappers release theirs in
+// their destructors, which must not run at environment teardown, when the
+// N-API state goes with the environment and only libuv may be touched.
 #include "watcher.h"
 
 #include <uv.h>
@@ -65,8 +71,7 @@ void Close(Watcher* watcher) {
   uv_close(reinterpret_cast<uv_handle_t*>(&watcher->poll), Closed);
 }
 
-void SlotFinalized(napi_env, void* data, void*) {
-  Slot* slot = static_cast<Slot*>(data);
+void SlotFinalized(Napi::Env, Slot* slot) {
   if (slot->watcher != nullptr) Close(slot->watcher);
   delete slot;
 }
@@ -96,28 +101,26 @@ void OnPoll(uv_poll_t* poll, int status, int events) {
   napi_close_handle_scope(env, scope);
 }
 
-Watcher* From(napi_env env, napi_value value) {
-  void* data = nullptr;
-  if (napi_get_value_external(env, value, &data) != napi_ok || data == nullptr) {
-    ThrowTypeError(env, "ERR_INVALID_ARG_TYPE", "argument must be a watcher");
-    return nullptr;
+// The watcher an external holds (nullptr once closed); false, with a
+// TypeError thrown, when `value` is not one.
+bool From(const Napi::Value& value, Watcher** watcher) {
+  if (!value.IsExternal()) {
+    ThrowTypeError(value.Env(), "ERR_INVALID_ARG_TYPE", "argument must be a watcher");
+    return false;
   }
-  return static_cast<Slot*>(data)->watcher;
+  *watcher = value.As<Napi::External<Slot>>().Data()->watcher;
+  return true;
 }
 
 // watch(fd, callback) -> watcher: polls nothing until watchEvents().
-napi_value Watch(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
+Napi::Value Watch(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
   int32_t fd;
-  napi_valuetype type;
-  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return nullptr;
-  if (napi_get_value_int32(env, argv[0], &fd) != napi_ok ||
-      napi_typeof(env, argv[1], &type) != napi_ok || type != napi_function) {
+  if (!Int32(info[0], &fd)) return Napi::Value();
+  if (!info[1].IsFunction())
     return ThrowTypeError(env, "ERR_INVALID_ARG_TYPE", "watch(fd, callback)");
-  }
   uv_loop_t* loop;
-  if (napi_get_uv_event_loop(env, &loop) != napi_ok) return nullptr;
+  if (napi_get_uv_event_loop(env, &loop) != napi_ok) return Napi::Value();
   Watcher* watcher = new Watcher();
   watcher->env = env;
   watcher->poll.data = watcher;
@@ -126,69 +129,54 @@ napi_value Watch(napi_env env, napi_callback_info info) {
     delete watcher;
     return ThrowSystemError(env, err, "uv_poll_init");
   }
-  napi_value name, external;
   Slot* slot = new Slot{watcher};
   watcher->slot = slot;
-  if (napi_create_reference(env, argv[1], 0, &watcher->callback) != napi_ok ||
-      napi_create_string_utf8(env, "dualmode:Socket", NAPI_AUTO_LENGTH, &name) != napi_ok ||
-      napi_async_init(env, nullptr, name, &watcher->context) != napi_ok ||
-      napi_add_async_cleanup_hook(env, Teardown, watcher, &watcher->cleanup) != napi_ok ||
-      napi_create_external(env, slot, SlotFinalized, nullptr, &external) != napi_ok) {
+  if (napi_create_reference(env, info[1], 0, &watcher->callback) != napi_ok ||
+      napi_async_init(env, nullptr, Napi::String::New(env, "dualmode:Socket"), &watcher->context) !=
+          napi_ok ||
+      napi_add_async_cleanup_hook(env, Teardown, watcher, &watcher->cleanup) != napi_ok) {
     // Only reachable when the engine is out of memory: leave the handle for
     // the loop to reap rather than risk a half-made one.
     return ThrowTypeError(env, "ERR_INTERNAL_ASSERTION", "could not create the watcher");
   }
-  return external;
+  return Napi::External<Slot>::New(env, slot, SlotFinalized);
 }
 
 // watchEvents(watcher, events): polls for UV_READABLE | UV_WRITABLE, or
 // stops polling (0). Polling holds the callback strongly.
-napi_value WatchEvents(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
+Napi::Value WatchEvents(const Napi::CallbackInfo& info) {
+  Watcher* watcher;
   int32_t events;
-  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return nullptr;
-  Watcher* watcher = From(env, argv[0]);
-  if (watcher == nullptr) return nullptr;
-  if (napi_get_value_int32(env, argv[1], &events) != napi_ok) {
-    return ThrowTypeError(env, "ERR_INVALID_ARG_TYPE", "events must be of type number");
+  if (!From(info[0], &watcher) || !Int32(info[1], &events) || watcher == nullptr) {
+    return Napi::Value();  // a closed watcher polls nothing
   }
   events &= UV_READABLE | UV_WRITABLE;
-  if (events == watcher->events) return nullptr;
+  if (events == watcher->events) return Napi::Value();
   int err =
       events != 0 ? uv_poll_start(&watcher->poll, events, OnPoll) : uv_poll_stop(&watcher->poll);
-  if (err != 0) return ThrowSystemError(env, err, "uv_poll_start");
+  if (err != 0) return ThrowSystemError(info.Env(), err, "uv_poll_start");
   uint32_t count;
-  if (watcher->events == 0) napi_reference_ref(env, watcher->callback, &count);
-  if (events == 0) napi_reference_unref(env, watcher->callback, &count);
+  if (watcher->events == 0) napi_reference_ref(watcher->env, watcher->callback, &count);
+  if (events == 0) napi_reference_unref(watcher->env, watcher->callback, &count);
   watcher->events = events;
-  return nullptr;
+  return Napi::Value();
 }
 
 // unwatch(watcher): closes it; the descriptor may be closed right after.
 // Does nothing the second time.
-napi_value Unwatch(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return nullptr;
-  void* data = nullptr;
-  if (napi_get_value_external(env, argv[0], &data) != napi_ok || data == nullptr) {
-    return ThrowTypeError(env, "ERR_INVALID_ARG_TYPE", "argument must be a watcher");
-  }
-  Watcher* watcher = static_cast<Slot*>(data)->watcher;
+Napi::Value Unwatch(const Napi::CallbackInfo& info) {
+  Watcher* watcher;
+  if (!From(info[0], &watcher)) return Napi::Value();
   if (watcher != nullptr) Close(watcher);
-  return nullptr;
+  return Napi::Value();
 }
 
 }  // namespace
 
-void AddWatcher(napi_env env, napi_value exports) {
-  const napi_property_descriptor functions[] = {
-      {"watch", nullptr, Watch, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"watchEvents", nullptr, WatchEvents, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"unwatch", nullptr, Unwatch, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-  };
-  napi_define_properties(env, exports, sizeof(functions) / sizeof(functions[0]), functions);
+void AddWatcher(Napi::Env env, Napi::Object exports) {
+  exports.Set("watch", Napi::Function::New<Watch>(env, "watch"));
+  exports.Set("watchEvents", Napi::Function::New<WatchEvents>(env, "watchEvents"));
+  exports.Set("unwatch", Napi::Function::New<Unwatch>(env, "unwatch"));
 }
 
 }  // namespace dualmode
