@@ -5,8 +5,8 @@
 // everything about the descriptor's lifetime is here.
 import { DatagramIO } from './datagram';
 import { AddressFamily, SocketType } from './enums';
-import { fromNative, kFdTaken, refused, socketClosed, socketDetached } from './errors';
-import { binding, release } from './native';
+import { kFdTaken, refused, socketClosed, socketDetached } from './errors';
+import * as sys from './native';
 import { platform } from './options';
 
 const { AF_INET, AF_INET6, SOCK_STREAM, SOCK_DGRAM, SOCK_RAW, SOL_SOCKET, SO_ACCEPTCONN } = platform as Record<
@@ -35,9 +35,9 @@ interface Held {
 const owned = new FinalizationRegistry<Held>((held) => {
   const fd = held.fd;
   if (fd < 0) return; // closed, detached or handed off before it was collected
-  if (held.watcher !== undefined) binding.unwatch(held.watcher); // before the descriptor
-  if (binding.inWorker) binding.own(fd, 0);
-  release(fd);
+  if (held.watcher !== undefined) sys.unwatch(held.watcher); // before the descriptor
+  if (sys.inWorker) sys.own(fd, 0);
+  sys.release(fd);
   process.emitWarning(`Closing socket ${fd} on garbage collection: close() every Socket you create`, {
     code: 'DUALMODE_SOCKET_GC',
   });
@@ -73,7 +73,7 @@ export class SocketHandle {
     this.#fd = fd;
     // In a worker thread the addon also keeps the descriptor, and closes it
     // if the worker is terminated while the handle still owns it.
-    if (binding.inWorker) binding.own(fd, 1);
+    if (sys.inWorker) sys.own(fd, 1);
     if (waiting.push(this) === 1) endOfJob.then(registerWaiting);
   }
 
@@ -122,7 +122,7 @@ export class SocketHandle {
     if (this.#state !== OPEN) return;
     const fd = this.#fd;
     this.#forget(CLOSED, undefined);
-    release(fd);
+    sys.release(fd);
   }
 
   /** Gives the descriptor to `owner` (for `ERR_SOCKET_DETACHED` messages). */
@@ -161,7 +161,7 @@ export class SocketHandle {
   #forget(state: typeof CLOSED | typeof DETACHED, owner: string | undefined): void {
     this.#stopIO(owner);
     if (this.#held !== undefined) this.#held.fd = -1;
-    if (binding.inWorker) binding.own(this.#fd, 0);
+    if (sys.inWorker) sys.own(this.#fd, 0);
     this.#state = state;
     this.#fd = -1;
   }
@@ -182,12 +182,7 @@ export interface Described {
  * and the descriptor left open. @internal
  */
 export function describeDescriptor(fd: number): Described {
-  let family: number, type: number, protocol: number;
-  try {
-    [family, type, protocol] = binding.describe(fd);
-  } catch (err) {
-    fromNative(err, { hint: `fd ${fd} is not an open socket` });
-  }
+  const [family, type, protocol] = sys.describe(fd, { hint: `fd ${fd} is not an open socket` });
   const addressFamily =
     family === AF_INET6 ? AddressFamily.InterNetworkV6 : family === AF_INET ? AddressFamily.InterNetwork : undefined;
   if (addressFamily === undefined) {
@@ -206,11 +201,7 @@ export function describeDescriptor(fd: number): Described {
       hint: `fd ${fd} is not a stream, datagram or raw socket; it was left open`,
     });
   }
-  try {
-    const bound = binding.localPort(fd) !== 0;
-    const listening = socketType === SocketType.Stream && binding.getsockoptInt(fd, SOL_SOCKET, SO_ACCEPTCONN) !== 0;
-    return { family: addressFamily, type: socketType, protocol, bound, listening };
-  } catch (err) {
-    fromNative(err);
-  }
+  const bound = sys.localPort(fd) !== 0;
+  const listening = socketType === SocketType.Stream && sys.getsockoptInt(fd, SOL_SOCKET, SO_ACCEPTCONN) !== 0;
+  return { family: addressFamily, type: socketType, protocol, bound, listening };
 }

@@ -5,16 +5,14 @@ import type { Cluster } from 'node:cluster';
 import type dgram = require('node:dgram');
 import type dns = require('node:dns');
 import type net = require('node:net');
-import { asSocketError, errnoOf, fromNative, invalidArgType, kFdTaken, socketClosed, SocketError } from './errors';
-import { binding, release } from './native';
+import { asSocketError, errnoOf, invalidArgType, kFdTaken, socketClosed, SocketError } from './errors';
+import * as sys from './native';
 import { checkRuntime, type Feature, featureUnavailable, runtimeLabel } from './runtime';
 import { platform } from './options';
+import { readDualMode } from './socket-options';
 import { validateInt32, validateObject } from './validate';
 
-const { IPPROTO_IPV6, IPV6_V6ONLY, SOL_SOCKET, SO_REUSEADDR, UV_UDP_REUSE, AF_INET, AF_INET6 } = platform as Record<
-  string,
-  number
->;
+const { SOL_SOCKET, SO_REUSEADDR, UV_UDP_REUSE, AF_INET, AF_INET6 } = platform as Record<string, number>;
 
 // Node's net, dgram, dns and cluster modules are loaded on first use: loading
 // them costs more than the rest of the package, and many programs never hand off.
@@ -143,12 +141,7 @@ export function checkPlatform(feature: Exclude<Feature, 'eventLoop'>): void {
 
 /** Binds a socket bind() was not called on to the wildcard, `[::]:0` or `0.0.0.0:0`. @internal */
 export function bindWildcard(fd: number, ipv6: boolean): void {
-  const address = ipv6 ? '::' : '0.0.0.0';
-  try {
-    binding.bind(fd, 0, address);
-  } catch (err) {
-    fromNative(err, { address, port: 0 });
-  }
+  sys.bind(fd, 0, ipv6 ? '::' : '0.0.0.0');
 }
 
 /**
@@ -165,18 +158,13 @@ export function listenForServer(
   backlog: number,
 ): void {
   if (!state.bound) {
-    let before: number;
-    try {
-      before = state.reuseUntouched ? 0 : binding.getsockoptInt(fd, SOL_SOCKET, SO_REUSEADDR);
-      binding.setsockoptInt(fd, SOL_SOCKET, SO_REUSEADDR, 1);
-    } catch (err) {
-      fromNative(err);
-    }
+    const before = state.reuseUntouched ? 0 : sys.getsockoptInt(fd, SOL_SOCKET, SO_REUSEADDR);
+    sys.setsockoptInt(fd, SOL_SOCKET, SO_REUSEADDR, 1);
     try {
       bindWildcard(fd, ipv6);
     } catch (err) {
       try {
-        binding.setsockoptInt(fd, SOL_SOCKET, SO_REUSEADDR, before);
+        sys.setsockoptInt(fd, SOL_SOCKET, SO_REUSEADDR, before);
       } catch {
         // the bind error is the one to report
       }
@@ -185,11 +173,7 @@ export function listenForServer(
     state.bound = true;
   }
   if (!state.listening) {
-    try {
-      binding.listen(fd, backlog);
-    } catch (err) {
-      fromNative(err);
-    }
+    sys.listen(fd, backlog);
     state.listening = true;
   }
 }
@@ -254,15 +238,6 @@ function dgramHandle(socket: dgram.Socket): { fd?: number } | null | undefined {
   return (socket as unknown as Record<symbol, { handle?: { fd?: number } | null }>)[symbol]?.handle;
 }
 
-// Passes an error of the addon to a lookup callback as a SocketError.
-function fromNativeTo(err: unknown, callback: LookupCallback): void {
-  try {
-    fromNative(err);
-  } catch (error) {
-    callback(error as Error, '', 0);
-  }
-}
-
 // What the lookup of a toDgram() socket needs, one record per socket.
 // Node's udp6 handle looks every destination up with family 6, which turns
 // 127.0.0.1 into EINVAL: IPv4 is mapped on a dual-mode socket, as .NET's
@@ -277,7 +252,7 @@ interface Destinations {
 }
 
 function isDual(d: Destinations): boolean {
-  return (d.dual ??= binding.getsockoptInt(d.fd, IPPROTO_IPV6, IPV6_V6ONLY) === 0);
+  return (d.dual ??= readDualMode(d.fd));
 }
 
 // As bind() and connect() do (API §3.3): the wrong family is EAFNOSUPPORT.
@@ -300,7 +275,7 @@ function lookUp(d: Destinations, hostname: string, callback: LookupCallback): vo
       err ? callback(err, address, found) : deliver(d, address, found, callback),
     );
   } catch (err) {
-    fromNativeTo(err, callback);
+    callback(asSocketError(err) as Error, '', 0);
   }
 }
 
@@ -323,11 +298,7 @@ export function dgramFromFd(fd: number, ipv6: boolean, reuse: number, options: R
   // Node's bind({ fd }) ignores descriptor 0 (it reads as "no fd"): hand over
   // a copy numbered 3 or above, and close 0 once Node owns the copy.
   if (fd === 0) {
-    try {
-      destinations.fd = binding.dupAbove(fd, 3);
-    } catch (err) {
-      fromNative(err);
-    }
+    destinations.fd = sys.dupAbove(fd, 3);
   }
   const handed = destinations.fd;
   try {
@@ -337,16 +308,16 @@ export function dgramFromFd(fd: number, ipv6: boolean, reuse: number, options: R
     // libuv's uv_udp_open turned SO_REUSEADDR (SO_REUSEPORT on the BSDs, see
     // UV_UDP_REUSE in the platform table) on, which would let another socket
     // share the port silently: put it back.
-    binding.setsockoptInt(handed, SOL_SOCKET, UV_UDP_REUSE, reuse);
+    sys.setsockoptInt(handed, SOL_SOCKET, UV_UDP_REUSE, reuse);
   } catch (err) {
     const nodeOwnsIt = dgramHandle(socket)?.fd === handed;
     if (nodeOwnsIt) socket.close();
-    else if (handed !== fd) release(handed);
+    else if (handed !== fd) sys.release(handed);
     if (!nodeOwnsIt) throw asSocketError(err);
-    if (handed !== fd) release(fd);
+    if (handed !== fd) sys.release(fd);
     taken(asSocketError(err));
   }
-  if (handed !== fd) release(fd);
+  if (handed !== fd) sys.release(fd);
   return socket;
 }
 
@@ -395,17 +366,12 @@ function targetFd(target: unknown): number {
 export function getDualMode(target: net.Server | net.Socket | dgram.Socket | number): boolean {
   const fd = targetFd(target);
   try {
-    return binding.getsockoptInt(fd, IPPROTO_IPV6, IPV6_V6ONLY) === 0;
+    return readDualMode(fd);
   } catch (err) {
     // An IPv4 socket refuses the IPv6 level; anything else is a real error.
-    let family: number;
-    try {
-      [family] = binding.describe(fd);
-    } catch (describeErr) {
-      fromNative(describeErr);
-    }
+    const [family] = sys.describe(fd);
     if (family === AF_INET) return false;
-    if (family === AF_INET6) fromNative(err);
+    if (family === AF_INET6) throw err;
     throw new SocketError(errnoOf('EAFNOSUPPORT'), 'getsockopt', { hint: `fd ${fd} is not an IPv4 or IPv6 socket` });
   }
 }

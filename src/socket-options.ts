@@ -6,8 +6,8 @@
 // knows the Socket class.
 import { ipFamily } from './address';
 import { SocketOptionLevel as Level, SocketOptionName as Name, SocketType } from './enums';
-import { fromNative, invalidArgType, outOfRange, refused } from './errors';
-import { binding } from './native';
+import { invalidArgType, outOfRange, refused, type SocketErrorDetails } from './errors';
+import * as sys from './native';
 import { platform, platformOption } from './options';
 import { validateBoolean, validateInt32, validateInteger, validateObject } from './validate';
 
@@ -45,21 +45,8 @@ export interface IPv6MulticastOption {
 /** What getSocketOption returns: an int, or a {@link LingerOption} for `(Socket, Linger)`. */
 export type OptionValue = number | LingerOption;
 
-function getInt(fd: number, level: number, name: number): number {
-  try {
-    return binding.getsockoptInt(fd, level, name);
-  } catch (err) {
-    fromNative(err);
-  }
-}
-
-function setInt(fd: number, level: number, name: number, value: number): void {
-  try {
-    binding.setsockoptInt(fd, level, name, value);
-  } catch (err) {
-    fromNative(err);
-  }
-}
+const getInt = sys.getsockoptInt;
+const setInt = sys.setsockoptInt;
 
 function unmapped(level: unknown, name: unknown, syscall: string): never {
   throw refused('ENOPROTOOPT', syscall, {
@@ -129,12 +116,7 @@ const dotnetType: Readonly<Record<number, number>> = {
 
 /** SO_LINGER as a {@link LingerOption}. @internal */
 export function getLinger(fd: number): LingerOption {
-  let on: number, seconds: number;
-  try {
-    [on, seconds] = binding.getLinger(fd);
-  } catch (err) {
-    fromNative(err);
-  }
+  const [on, seconds] = sys.getLinger(fd);
   return { enabled: on !== 0, lingerTime: seconds };
 }
 
@@ -148,11 +130,7 @@ export function readLinger(value: unknown, name: string): LingerOption {
 
 /** Writes SO_LINGER. @internal */
 export function setLinger(fd: number, linger: LingerOption): void {
-  try {
-    binding.setLinger(fd, linger.enabled ? 1 : 0, linger.lingerTime);
-  } catch (err) {
-    fromNative(err);
-  }
+  sys.setLinger(fd, linger.enabled ? 1 : 0, linger.lingerTime);
 }
 
 function setMembership(fd: number, ipv6: boolean, join: boolean, value: unknown): void {
@@ -182,11 +160,7 @@ function setMembership(fd: number, ipv6: boolean, join: boolean, value: unknown)
       throw outOfRange('value.localAddress', 'an IPv4 address', localAddress);
     local = localAddress as string;
   }
-  try {
-    binding.membership(fd, join ? 1 : 0, group as string, local, index);
-  } catch (err) {
-    fromNative(err, { address: group as string });
-  }
+  sys.membership(fd, join ? 1 : 0, group as string, local, index);
 }
 
 /**
@@ -243,9 +217,12 @@ export function readDualMode(fd: number): boolean {
   return getInt(fd, IPPROTO_IPV6, P.IPV6_V6ONLY!) === 0;
 }
 
-/** Writes `IPV6_V6ONLY = on ? 0 : 1` (.NET `DualMode = on`); throws the addon's error as it is, for the caller's hint. @internal */
-export function writeDualMode(fd: number, on: boolean): void {
-  binding.setsockoptInt(fd, IPPROTO_IPV6, P.IPV6_V6ONLY!, on ? 0 : 1);
+/**
+ * Writes `IPV6_V6ONLY = on ? 0 : 1` (.NET `DualMode = on`). `details`: what
+ * the error adds (a shared constant, not made per call). @internal
+ */
+export function writeDualMode(fd: number, on: boolean, details?: SocketErrorDetails): void {
+  setInt(fd, IPPROTO_IPV6, P.IPV6_V6ONLY!, on ? 0 : 1, details);
 }
 
 const never = (): boolean => false;

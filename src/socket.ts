@@ -19,15 +19,7 @@ import {
   type ReceiveOptions,
   type SendToOptions,
 } from './datagram';
-import {
-  NotSupportedError,
-  asSocketError,
-  errnoOf,
-  fromNative,
-  invalidIPAddress,
-  missingArgs,
-  refused,
-} from './errors';
+import { NotSupportedError, asSocketError, errnoOf, missingArgs, refused, type SocketErrorDetails } from './errors';
 import {
   checkPlatform,
   connectFd,
@@ -44,7 +36,8 @@ import {
 } from './handoff';
 import { describeDescriptor, SocketHandle, type Described } from './handle';
 import { checkRuntime, featureUnavailable } from './runtime';
-import { binding, release, type EndPoint } from './native';
+import * as sys from './native';
+import type { EndPoint } from './native';
 import type dgram = require('node:dgram');
 import type net = require('node:net');
 import { platform } from './options';
@@ -91,6 +84,14 @@ const nativeType: Readonly<Record<number, number>> = {
   [SocketType.Raw]: SOCK_RAW,
 };
 
+// What the dualMode setter's error adds (shared, not made per call).
+const rawDualModeHint: SocketErrorDetails = {
+  hint: 'the kernel refuses IPV6_V6ONLY on raw sockets, which count as bound',
+};
+const boundDualModeHint: SocketErrorDetails = {
+  hint: 'dualMode must be set before bind(); the kernel refuses IPV6_V6ONLY on a bound socket',
+};
+
 const DEFAULT_BACKLOG = 511; // Node's server.listen() default
 const MAX_OPTION_BYTES = 65536;
 
@@ -109,7 +110,7 @@ let supportsIPv6: boolean | undefined;
 // socket() says EAFNOSUPPORT or EPROTONOSUPPORT; any other error counts as
 // supported.
 function probe(family: number): boolean {
-  const err = binding.probe(family);
+  const err = sys.probe(family);
   return err !== errnoOf('EAFNOSUPPORT') && err !== errnoOf('EPROTONOSUPPORT');
 }
 
@@ -200,12 +201,7 @@ export class Socket implements Disposable {
       this.#protocol = validateInteger(third, 'protocolType', 0, 255);
     }
 
-    let fd: number;
-    try {
-      fd = binding.socket(nativeFamily[this.#family], nativeType[this.#type], this.#protocol);
-    } catch (err) {
-      fromNative(err);
-    }
+    const fd = sys.socket(nativeFamily[this.#family], nativeType[this.#type], this.#protocol);
     // SocketPal.Unix.cs CreateSocket: IPV6_V6ONLY = 1 on every non-raw IPv6
     // socket; the dual-mode constructor then clears it (one call here). Like
     // .NET's, it fails on a raw socket (the kernel counts those as bound); the
@@ -214,8 +210,8 @@ export class Socket implements Disposable {
       try {
         writeDualMode(fd, dual);
       } catch (err) {
-        release(fd); // the setsockopt error is the one to report
-        fromNative(err);
+        sys.release(fd); // the setsockopt error is the one to report
+        throw err;
       }
     }
     this.#handle = new SocketHandle(fd);
@@ -319,16 +315,7 @@ export class Socket implements Disposable {
     if (this.#family !== AddressFamily.InterNetworkV6) throw new NotSupportedError();
     const fd = this.#open();
     validateBoolean(value, 'dualMode');
-    try {
-      writeDualMode(fd, value);
-    } catch (err) {
-      fromNative(err, {
-        hint:
-          this.#type === SocketType.Raw
-            ? 'the kernel refuses IPV6_V6ONLY on raw sockets, which count as bound'
-            : 'dualMode must be set before bind(); the kernel refuses IPV6_V6ONLY on a bound socket',
-      });
-    }
+    writeDualMode(fd, value, this.#type === SocketType.Raw ? rawDualModeHint : boundDualModeHint);
   }
 
   /**
@@ -347,12 +334,7 @@ export class Socket implements Disposable {
    */
   get localEndPoint(): EndPoint | null {
     const fd = this.#open();
-    let endPoint: EndPoint;
-    try {
-      endPoint = binding.getsockname(fd);
-    } catch (err) {
-      fromNative(err);
-    }
+    const endPoint = sys.getsockname(fd);
     return endPoint.port === 0 ? null : endPoint;
   }
 
@@ -363,10 +345,10 @@ export class Socket implements Disposable {
   get remoteEndPoint(): EndPoint | null {
     const fd = this.#open();
     try {
-      return binding.getpeername(fd);
+      return sys.getpeername(fd);
     } catch (err) {
       if ((err as { code?: unknown }).code === 'ENOTCONN') return null;
-      fromNative(err);
+      throw err;
     }
   }
 
@@ -437,11 +419,7 @@ export class Socket implements Disposable {
     validateInt32(level, 'level');
     validateInt32(name, 'name');
     validateBytes(buf, 'buf', 1, MAX_OPTION_BYTES);
-    try {
-      return binding.getsockopt(fd, level, name, buf);
-    } catch (err) {
-      fromNative(err);
-    }
+    return sys.getsockopt(fd, level, name, buf);
   }
 
   /**
@@ -456,11 +434,7 @@ export class Socket implements Disposable {
     validateInt32(name, 'name');
     validateBytes(buf, 'buf', 0, MAX_OPTION_BYTES);
     this.#optionsUntouched = false;
-    try {
-      binding.setsockopt(fd, level, name, buf);
-    } catch (err) {
-      fromNative(err);
-    }
+    sys.setsockopt(fd, level, name, buf);
   }
 
   // .NET's option properties (Socket.cs), each a thin wrapper over
@@ -626,11 +600,7 @@ export class Socket implements Disposable {
   }
 
   #isBound(fd: number): boolean {
-    try {
-      return binding.localPort(fd) !== 0;
-    } catch (err) {
-      fromNative(err);
-    }
+    return sys.localPort(fd) !== 0;
   }
 
   /**
@@ -651,13 +621,7 @@ export class Socket implements Disposable {
     const fd = this.#open();
     const { address, port } = readEndPoint(endPoint);
     const target = this.#target(fd, address, 'endPoint.address', 'bind', port);
-    try {
-      binding.bind(fd, port, target);
-    } catch (err) {
-      // The addon checks the spelling of a literal the fast path passed on.
-      if ((err as { code?: unknown }).code === 'ERR_INVALID_IP_ADDRESS') throw invalidIPAddress(address as string);
-      fromNative(err, { address: target, port });
-    }
+    sys.bind(fd, port, target);
     this.#bound = true;
   }
 
@@ -670,11 +634,7 @@ export class Socket implements Disposable {
   listen(backlog: number = DEFAULT_BACKLOG): void {
     const fd = this.#open();
     validateInt32(backlog, 'backlog', 0);
-    try {
-      binding.listen(fd, backlog);
-    } catch (err) {
-      fromNative(err);
-    }
+    sys.listen(fd, backlog);
     this.#backlog = backlog; // Node listens again on a hand-off: keep this one
     this.#bound = this.#listening = true;
   }
@@ -888,12 +848,7 @@ export class Socket implements Disposable {
     // Only a Socket that sent may have been bound by the kernel: ask it then.
     if (!this.#bound && !(this.#handle.didIO && this.#isBound(fd))) bindWildcard(fd, this.#ipv6);
     this.#bound = true;
-    let reuse: number;
-    try {
-      reuse = this.#optionsUntouched ? 0 : binding.getsockoptInt(fd, SOL_SOCKET, UV_UDP_REUSE);
-    } catch (err) {
-      fromNative(err);
-    }
+    const reuse = this.#optionsUntouched ? 0 : sys.getsockoptInt(fd, SOL_SOCKET, UV_UDP_REUSE);
     return this.#handOff(() => dgramFromFd(fd, ipv6, reuse, opts), 'a dgram.Socket (toDgram())');
   }
 
