@@ -1,18 +1,19 @@
-// Hand-off of a prepared descriptor to Node's own net and dgram objects, and
-// getDualMode() for sockets Node made. These functions know nothing of the
-// Socket class: they take an fd and return the Node object that now owns it.
+// Hand-off of a prepared descriptor to Node's own net and dgram objects.
+// These functions know nothing of the Socket class: they take an fd and
+// return the Node object that now owns it.
 import type { Cluster } from 'node:cluster';
 import type dgram = require('node:dgram');
 import type dns = require('node:dns');
 import type net = require('node:net');
-import { asSocketError, errnoOf, invalidArgType, kFdTaken, socketClosed, SocketError } from './errors';
+import { asSocketError, errnoOf, invalidArgType, kFdTaken, SocketError } from './errors';
 import * as sys from './native';
+import { dgramFd, netSocketFd, serverHasHandle } from './node-internals';
 import { checkRuntime, type Feature, featureUnavailable, runtimeLabel } from './runtime';
 import { platform } from './options';
 import { readDualMode } from './socket-options';
 import { validateInt32, validateObject } from './validate';
 
-const { SOL_SOCKET, SO_REUSEADDR, UV_UDP_REUSE, AF_INET, AF_INET6 } = platform as Record<string, number>;
+const { SOL_SOCKET, SO_REUSEADDR, UV_UDP_REUSE } = platform as Record<string, number>;
 
 // Node's net, dgram, dns and cluster modules are loaded on first use: loading
 // them costs more than the rest of the package, and many programs never hand off.
@@ -199,8 +200,7 @@ export function serverFromFd(fd: number, backlog: number, options: ToServerOptio
       server.listen({ fd }, backlog);
     }
   } catch (err) {
-    const handle = (server as unknown as { _handle: unknown })._handle;
-    if (handle == null) throw err;
+    if (!serverHasHandle(server)) throw err;
     server.close();
     taken(err);
   }
@@ -216,7 +216,7 @@ export function connectFd(fd: number, host: string, port: number, options: Conne
   // A runtime that ignores the fd would connect a socket of its own, losing
   // dual mode and every option without a word: refuse unless the handle is
   // this very descriptor. (Runtimes known to ignore it never get here.)
-  if ((socket as unknown as { _handle?: { fd?: unknown } | null })._handle?.fd !== fd) {
+  if (netSocketFd(socket) !== fd) {
     socket.destroy();
     throw featureUnavailable(`connect() is unavailable on ${runtimeLabel()}: net.Socket did not adopt the descriptor`);
   }
@@ -228,14 +228,6 @@ export function connectFd(fd: number, host: string, port: number, options: Conne
     taken(err);
   }
   return socket;
-}
-
-// Node's dgram keeps its handle behind an internal symbol; the public
-// `_handle` getter emits DEP0112.
-function dgramHandle(socket: dgram.Socket): { fd?: number } | null | undefined {
-  const symbol = Object.getOwnPropertySymbols(socket).find((s) => s.description === 'state symbol');
-  if (symbol === undefined) return undefined;
-  return (socket as unknown as Record<symbol, { handle?: { fd?: number } | null }>)[symbol]?.handle;
 }
 
 // What the lookup of a toDgram() socket needs, one record per socket.
@@ -310,7 +302,7 @@ export function dgramFromFd(fd: number, ipv6: boolean, reuse: number, options: R
     // share the port silently: put it back.
     sys.setsockoptInt(handed, SOL_SOCKET, UV_UDP_REUSE, reuse);
   } catch (err) {
-    const nodeOwnsIt = dgramHandle(socket)?.fd === handed;
+    const nodeOwnsIt = dgramFd(socket) === handed;
     if (nodeOwnsIt) socket.close();
     else if (handed !== fd) sys.release(handed);
     if (!nodeOwnsIt) throw asSocketError(err);
@@ -319,59 +311,4 @@ export function dgramFromFd(fd: number, ipv6: boolean, reuse: number, options: R
   }
   if (handed !== fd) sys.release(fd);
   return socket;
-}
-
-function targetFd(target: unknown): number {
-  if (typeof target === 'number') return validateInt32(target, 'target', 0);
-  const net = nodeNet();
-  const dgram = nodeDgram();
-  if (target instanceof net.Server) {
-    checkPlatform('getDualMode');
-    const fd = (target as unknown as { _handle?: { fd?: number } | null })._handle?.fd;
-    if (typeof fd === 'number' && fd >= 0) return fd;
-    // A cluster worker's server listens through the primary's socket.
-    throw socketClosed(
-      'the net.Server has no socket in this process (not listening, closed, or served by the cluster primary)',
-    );
-  }
-  if (target instanceof net.Socket) {
-    checkPlatform('getDualMode');
-    const fd = (target as unknown as { _handle?: { fd?: number } | null })._handle?.fd;
-    if (typeof fd === 'number' && fd >= 0) return fd;
-    throw socketClosed('the net.Socket has no open socket (destroyed, or not yet connecting)');
-  }
-  if (target instanceof dgram.Socket) {
-    checkPlatform('getDualMode');
-    const fd = dgramHandle(target)?.fd;
-    if (typeof fd === 'number' && fd >= 0) return fd;
-    throw socketClosed('the dgram.Socket has no open socket (closed, or not yet bound)');
-  }
-  throw invalidArgType('target', 'a net.Server, net.Socket, dgram.Socket or file descriptor', target);
-}
-
-/**
- * Whether a socket Node made carries IPv4 as well as IPv6: `IPV6_V6ONLY` is 0.
- * `false` for an IPv4 socket. Lets you check what `server.listen(port)` or a
- * `udp6` socket really ended up with.
- *
- * @param target - a listening `net.Server`, a connected `net.Socket`, a bound
- *   `dgram.Socket`, or an fd.
- * @throws Error `ERR_SOCKET_CLOSED` when the target has no open OS socket (a
- *   server not listening or closed, a destroyed socket, a dgram socket closed
- *   or not yet bound); SocketError for an fd that is not an IP socket.
- * @example
- * const server = net.createServer().listen(0);
- * getDualMode(server); // true on Linux with net.ipv6.bindv6only = 0
- */
-export function getDualMode(target: net.Server | net.Socket | dgram.Socket | number): boolean {
-  const fd = targetFd(target);
-  try {
-    return readDualMode(fd);
-  } catch (err) {
-    // An IPv4 socket refuses the IPv6 level; anything else is a real error.
-    const [family] = sys.describe(fd);
-    if (family === AF_INET) return false;
-    if (family === AF_INET6) throw err;
-    throw new SocketError(errnoOf('EAFNOSUPPORT'), 'getsockopt', { hint: `fd ${fd} is not an IPv4 or IPv6 socket` });
-  }
 }
