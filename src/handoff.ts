@@ -290,7 +290,12 @@ export function dgramFromFd(fd: number, ipv6: boolean, reuse: number, options: R
   // Node's bind({ fd }) ignores descriptor 0 (it reads as "no fd"): hand over
   // a copy numbered 3 or above, and close 0 once Node owns the copy.
   if (fd === 0) {
-    destinations.fd = sys.dupAbove(fd, 3);
+    try {
+      destinations.fd = sys.dupAbove(fd, 3);
+    } catch (err) {
+      socket.close(); // unbound: it holds no descriptor, only its handle
+      throw err;
+    }
   }
   const handed = destinations.fd;
   try {
