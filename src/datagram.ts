@@ -6,7 +6,7 @@
 // idle Socket neither reads nor keeps the process alive.
 import { ipFamily, isIPv4MappedToIPv6 } from './address';
 import { AbortError, errnoOf, invalidArgType, SocketError } from './errors';
-import { featureUnavailable } from './runtime';
+import { checkRuntime, featureUnavailable } from './runtime';
 import { validateInteger, validateObject } from './validate';
 import * as sys from './native';
 import type { EndPoint } from './native';
@@ -367,6 +367,14 @@ export interface SendToOptions {
   };
   /** Cancels the call if it has to wait: its promise rejects with an `AbortError`. */
   signal?: AbortSignal;
+}
+
+/** Throws where a Socket's own datagram I/O cannot run: Windows (no overlapped-I/O watcher in the addon), runtimes without libuv. @internal */
+export function checkDatagramIO(method: string): void {
+  if (process.platform === 'win32') {
+    throw featureUnavailable(`${method} is unavailable on Windows: the addon has no overlapped-I/O watcher there`);
+  }
+  checkRuntime('eventLoop');
 }
 
 /** The `signal` of call options, checked. @internal */

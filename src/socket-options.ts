@@ -6,7 +6,7 @@
 // knows the Socket class.
 import { ipFamily } from './address';
 import { SocketOptionLevel as Level, SocketOptionName as Name, SocketType } from './enums';
-import { invalidArgType, outOfRange, refused, type SocketErrorDetails } from './errors';
+import { invalidArgType, NotSupportedError, outOfRange, refused, type SocketErrorDetails } from './errors';
 import * as sys from './native';
 import { platform, platformOption } from './options';
 import { validateBoolean, validateInt32, validateInteger, validateObject } from './validate';
@@ -244,6 +244,47 @@ export function setBothHalves(fd: number, ipv6: boolean, name: number, value: nu
     setOption(fd, Level.IP, name, before, never);
     throw err;
   }
+}
+
+// The typed properties of Socket (Socket.cs) with .NET's rules by family.
+// Beyond .NET: on a socket in dual mode the ttl, dontFragment and
+// multicastLoopback setters set the IPv4 twin as well (setBothHalves), so
+// that the socket's IPv4 traffic obeys them too.
+
+/** The level .NET uses for an IP option on a socket of this family. */
+const ipLevel = (ipv6: boolean): number => (ipv6 ? Level.IPv6 : Level.IP);
+
+/** A boolean option by .NET level and name: the kernel's value is not 0. @internal */
+export function getFlag(fd: number, level: number, name: number): boolean {
+  return getOption(fd, level, name) !== 0;
+}
+
+/** Socket.Ttl: `IP_TTL` or `IPV6_UNICAST_HOPS`, by family. @internal */
+export function getTtl(fd: number, ipv6: boolean): number {
+  return getOption(fd, ipLevel(ipv6), Name.IpTimeToLive) as number;
+}
+
+/** Socket.MulticastLoopback: `IP_MULTICAST_LOOP` or `IPV6_MULTICAST_LOOP`, by family. @internal */
+export function getMulticastLoopback(fd: number, ipv6: boolean): boolean {
+  return getFlag(fd, ipLevel(ipv6), Name.MulticastLoopback);
+}
+
+// Socket.cs DontFragment (.NET 9): IPv4, or IPv6 in dual mode.
+function ipv4Reachable(fd: number, ipv6: boolean): void {
+  if (ipv6 && !readDualMode(fd)) throw new NotSupportedError();
+}
+
+/** Socket.DontFragment: the IPv4 option, on a socket that carries IPv4. @internal */
+export function readDontFragment(fd: number, ipv6: boolean): boolean {
+  ipv4Reachable(fd, ipv6);
+  return getDontFragment(fd) !== 0;
+}
+
+/** Sets Socket.DontFragment; on an IPv6 socket (in dual mode) the IPv6 twin too. @internal */
+export function writeDontFragment(fd: number, ipv6: boolean, value: boolean): void {
+  ipv4Reachable(fd, ipv6);
+  setDontFragment(fd, value ? 1 : 0);
+  if (ipv6) setDontFragment(fd, value ? 1 : 0, true);
 }
 
 /** Sets an int option by .NET level and name where bind state does not matter. @internal */
