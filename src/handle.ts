@@ -9,7 +9,7 @@ import type dgram = require('node:dgram');
 import type net = require('node:net');
 import { targetAddress } from './address';
 import { DatagramIO, type ReceiveFromResult } from './datagram';
-import { AddressFamily, SocketType } from './enums';
+import { AddressFamily, SocketOptionName, SocketType } from './enums';
 import { errnoOf, kFdTaken, refused, socketClosed, socketDetached, type SocketErrorDetails } from './errors';
 import {
   bindWildcard,
@@ -22,8 +22,9 @@ import {
   type ToServerOptions,
 } from './handoff';
 import * as sys from './native';
+import type { EndPoint } from './native';
 import { platform } from './options';
-import { readDualMode, writeDualMode } from './socket-options';
+import { readDualMode, setOption, writeDualMode } from './socket-options';
 
 const { AF_UNSPEC, AF_INET, AF_INET6, SOCK_STREAM, SOCK_DGRAM, SOCK_RAW, SOL_SOCKET, SO_ACCEPTCONN, UV_UDP_REUSE } =
   platform as Record<string, number>;
@@ -205,17 +206,39 @@ export class SocketHandle {
     throw this.#state === CLOSED ? socketClosed() : socketDetached(this.#owner);
   }
 
-  /** Records that an option was written (.NET TrackSocketOption). */
-  trackOption(): void {
-    this.#optionsTouched = true;
-  }
-
   // The members below act on the open descriptor: the caller has checked
   // (fdOrThrow) that it is.
 
   /** Whether the kernel says the socket has a local address: its getsockname port is not 0. */
   kernelBound(): boolean {
     return sys.localPort(this.#fd) !== 0;
+  }
+
+  /** The peer address (getpeername), null while not connected. */
+  peerEndPoint(): EndPoint | null {
+    try {
+      return sys.getpeername(this.#fd);
+    } catch (err) {
+      if ((err as { code?: unknown }).code === 'ENOTCONN') return null;
+      throw err;
+    }
+  }
+
+  /**
+   * Writes an option by .NET level and name (socket-options.ts setOption),
+   * tracked; packet information switched off is switched on again by the
+   * next receiveMessageFrom() (.NET).
+   */
+  setOption(level: number, name: number, value: unknown): void {
+    this.#optionsTouched = true;
+    setOption(this.#fd, level, name, value, () => this.kernelBound());
+    if (name === SocketOptionName.PacketInformation && !value) this.packetInformationOff();
+  }
+
+  /** Writes an option as bytes (the platform's level and name), tracked. */
+  setRawOption(level: number, name: number, buf: Uint8Array): void {
+    this.#optionsTouched = true;
+    sys.setsockopt(this.#fd, level, name, buf);
   }
 
   /** Writes dual mode; the error's hint follows the socket type. */
@@ -265,7 +288,7 @@ export class SocketHandle {
    * per socket).
    */
   receive(buffer: Uint8Array, info: 0 | 1, signal: AbortSignal | undefined): Promise<ReceiveFromResult> {
-    const io = this.#datagramIO();
+    const io = this.datagramIO();
     if (io instanceof Promise) return io;
     if (info === 1 && !io.packetInformation) {
       try {
@@ -278,23 +301,12 @@ export class SocketHandle {
     return io.receive(buffer, info, signal);
   }
 
-  /** Sends one datagram to address:port, from fromAddress/fromInterface when set. */
-  send(
-    buffer: Uint8Array,
-    address: string,
-    port: number,
-    fromAddress: string,
-    fromInterface: number,
-    signal: AbortSignal | undefined,
-  ): Promise<number> {
-    const io = this.#datagramIO();
-    return io instanceof Promise ? io : io.send(buffer, address, port, fromAddress, fromInterface, signal);
-  }
-
-  // The descriptor's datagram I/O; made on first use, which makes the
-  // descriptor non-blocking: a failure of that system call is the call's
-  // rejected promise, as any other.
-  #datagramIO(): DatagramIO | Promise<never> {
+  /**
+   * The descriptor's datagram I/O; made on first use, which makes the
+   * descriptor non-blocking: a failure of that system call is the call's
+   * rejected promise, as any other.
+   */
+  datagramIO(): DatagramIO | Promise<never> {
     if (this.#io !== undefined) return this.#io;
     this.#didIO = true;
     try {

@@ -53,7 +53,6 @@ import {
   readLinger,
   setBothHalves,
   setLinger,
-  setOption,
   setPlainOption,
   writeDontFragment,
   type IPv6MulticastOption,
@@ -262,13 +261,8 @@ export class Socket implements Disposable {
    * of an IPv6 socket show as `::ffff:a.b.c.d`.
    */
   get remoteEndPoint(): EndPoint | null {
-    const fd = this.#open();
-    try {
-      return sys.getpeername(fd);
-    } catch (err) {
-      if ((err as { code?: unknown }).code === 'ENOTCONN') return null;
-      throw err;
-    }
+    this.#open();
+    return this.#handle.peerEndPoint();
   }
 
   /**
@@ -316,12 +310,10 @@ export class Socket implements Disposable {
     name: SocketOptionName | number,
     value: number | boolean | LingerOption | MulticastOption | IPv6MulticastOption,
   ): void {
-    const fd = this.#open();
+    this.#open();
     validateInt32(level, 'level');
     validateInt32(name, 'name');
-    this.#handle.trackOption();
-    setOption(fd, level, name, value, () => this.#handle.kernelBound());
-    if (name === SocketOptionName.PacketInformation && !value) this.#handle.packetInformationOff();
+    this.#handle.setOption(level, name, value);
   }
 
   /**
@@ -348,19 +340,15 @@ export class Socket implements Disposable {
    * @param buf - 0 to 65536 bytes, the value as the kernel expects it.
    */
   setRawSocketOption(level: number, name: number, buf: Uint8Array): void {
-    const fd = this.#open();
+    this.#open();
     validateInt32(level, 'level');
     validateInt32(name, 'name');
     validateBytes(buf, 'buf', 0, MAX_OPTION_BYTES);
-    this.#handle.trackOption();
-    sys.setsockopt(fd, level, name, buf);
+    this.#handle.setRawOption(level, name, buf);
   }
 
-  // .NET's option properties (Socket.cs), each a thin wrapper over
-  // socket-options.ts with .NET's rules by family. Getters read the kernel
-  // every time. Beyond .NET: on a socket in dual mode the ttl, dontFragment
-  // and multicastLoopback setters set the IPv4 twin as well, so that the
-  // socket's IPv4 traffic obeys them too.
+  // .NET's option properties (Socket.cs); getters read the kernel every
+  // time. Their rules by family are in socket-options.ts.
 
   /**
    * The time to live of outgoing unicast packets (.NET `Socket.Ttl`):
@@ -452,10 +440,12 @@ export class Socket implements Disposable {
 
   /** Sets exclusive use (before bind); see the getter. */
   set exclusiveAddressUse(value: boolean) {
-    const fd = this.#open();
-    validateBoolean(value, 'exclusiveAddressUse');
-    this.#handle.trackOption();
-    setOption(fd, Level.Socket, SocketOptionName.ExclusiveAddressUse, value, () => this.#handle.kernelBound());
+    this.#open();
+    this.#handle.setOption(
+      Level.Socket,
+      SocketOptionName.ExclusiveAddressUse,
+      validateBoolean(value, 'exclusiveAddressUse'),
+    );
   }
 
   /** The receive buffer size in bytes (`SO_RCVBUF`, .NET `Socket.ReceiveBufferSize`); Linux reports twice what was set. @throws RangeError below 0. */
@@ -622,7 +612,8 @@ export class Socket implements Disposable {
     const handle = this.#handle;
     const from = source.address === '' ? '' : handle.target(source.address, 'options.from.address', 'sendmsg', port);
     const target = handle.target(address, 'endPoint.address', 'sendmsg', port);
-    return handle.send(buffer, target, port, from, source.interface, signal);
+    const io = handle.datagramIO();
+    return io instanceof Promise ? io : io.send(buffer, target, port, from, source.interface, signal);
   }
 
   /**
