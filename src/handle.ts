@@ -241,11 +241,6 @@ export class SocketHandle {
     sys.setsockopt(this.#fd, level, name, buf);
   }
 
-  /** Writes dual mode; the error's hint follows the socket type. */
-  writeDualMode(on: boolean, type: SocketType): void {
-    writeDualMode(this.#fd, on, dualModeHint(type));
-  }
-
   /**
    * The address a call sends to the kernel (address.ts targetAddress, .NET
    * Socket.cs Serialize): dual mode is read only when an IPv4 address meets

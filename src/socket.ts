@@ -33,6 +33,7 @@ import {
   createDescriptor,
   DEFAULT_BACKLOG,
   describeDescriptor,
+  dualModeHint,
   osSupportsIPv4,
   osSupportsIPv6,
   SocketHandle,
@@ -55,6 +56,7 @@ import {
   setLinger,
   setPlainOption,
   writeDontFragment,
+  writeDualMode,
   type IPv6MulticastOption,
   type LingerOption,
   type MulticastOption,
@@ -232,8 +234,7 @@ export class Socket implements Disposable {
   /** Sets `IPV6_V6ONLY = value ? 0 : 1`, before `bind`; see the getter. */
   set dualMode(value: boolean) {
     if (this.#family !== AddressFamily.InterNetworkV6) throw new NotSupportedError();
-    this.#open();
-    this.#handle.writeDualMode(validateBoolean(value, 'dualMode'), this.#type);
+    writeDualMode(this.#open(), validateBoolean(value, 'dualMode'), dualModeHint(this.#type));
   }
 
   /**
