@@ -6,9 +6,10 @@
 // idle Socket neither reads nor keeps the process alive.
 import { ipFamily, isIPv4MappedToIPv6 } from './address';
 import { AbortError, errnoOf, invalidArgType, SocketError } from './errors';
-import { featureUnavailable } from './runtime';
+import { checkRuntime, featureUnavailable } from './runtime';
 import { validateInteger, validateObject } from './validate';
-import { binding, type EndPoint } from './native';
+import * as sys from './native';
+import type { EndPoint } from './native';
 import { platform } from './options';
 
 const { AF_INET, AF_INET6 } = platform as Record<string, number>;
@@ -142,7 +143,7 @@ export class DatagramIO {
    * @param onWatcher - told of the watcher when it is made and closed, for the GC finalizer
    */
   constructor(fd: number, ipv6: boolean, onWatcher: (watcher: object | undefined) => void) {
-    binding.nonBlocking(fd);
+    sys.nonBlocking(fd);
     this.#fd = fd;
     this.#ipv6 = ipv6;
     this.#family = ipv6 ? AF_INET6 : AF_INET;
@@ -169,12 +170,12 @@ export class DatagramIO {
     let ipv4 = true;
     let ipv6 = false;
     if (this.#ipv6) {
-      const bound = binding.getsockname(this.#fd).address;
+      const bound = sys.getsockname(this.#fd).address;
       const mapped = isIPv4MappedToIPv6(bound);
       ipv4 = dual && (mapped || bound === '::');
       ipv6 = !mapped;
     }
-    binding.packetInfo(this.#fd, ipv4 ? 1 : 0, ipv6 ? 1 : 0);
+    sys.packetInfo(this.#fd, ipv4 ? 1 : 0, ipv6 ? 1 : 0);
     this.packetInformation = true;
   }
 
@@ -182,7 +183,7 @@ export class DatagramIO {
   receive(buffer: Uint8Array, info: 0 | 1, signal: AbortSignal | undefined): Promise<ReceiveFromResult> {
     if (signal?.aborted) return Promise.reject(abortError(signal));
     if (this.#receives.size === 0) {
-      const n = binding.recvmsg(this.#fd, this.#family, buffer, info, this.#meta);
+      const n = sys.recvmsg(this.#fd, this.#family, buffer, info, this.#meta);
       if (n !== EAGAIN)
         return n >= 0 ? Promise.resolve(this.#result(n, info)) : Promise.reject(this.#error(n, 'recvmsg'));
     }
@@ -202,7 +203,7 @@ export class DatagramIO {
   ): Promise<number> {
     if (signal?.aborted) return Promise.reject(abortError(signal));
     if (this.#sends.size === 0) {
-      const n = binding.sendmsg(this.#fd, buffer, port, address, fromAddress, fromInterface);
+      const n = sys.sendmsg(this.#fd, buffer, port, address, fromAddress, fromInterface);
       if (n !== EAGAIN) return n >= 0 ? Promise.resolve(n) : Promise.reject(this.#error(n, 'sendmsg', address, port));
     }
     return new Promise((resolve, reject) => {
@@ -240,7 +241,7 @@ export class DatagramIO {
    */
   stop(why: string): void {
     if (this.#watcher !== undefined) {
-      binding.unwatch(this.#watcher);
+      sys.unwatch(this.#watcher);
       this.#watcher = undefined;
       this.#events = 0;
       this.#onWatcher(undefined);
@@ -263,7 +264,7 @@ export class DatagramIO {
   #serveReceives(): void {
     const queue = this.#receives;
     for (let entry = queue.peek(); entry !== undefined; entry = queue.peek()) {
-      const n = binding.recvmsg(this.#fd, this.#family, entry.buffer, entry.info, this.#meta);
+      const n = sys.recvmsg(this.#fd, this.#family, entry.buffer, entry.info, this.#meta);
       if (n === EAGAIN) return;
       queue.shift();
       const settle = this.#settle(entry);
@@ -275,14 +276,7 @@ export class DatagramIO {
   #serveSends(): void {
     const queue = this.#sends;
     for (let entry = queue.peek(); entry !== undefined; entry = queue.peek()) {
-      const n = binding.sendmsg(
-        this.#fd,
-        entry.buffer,
-        entry.port,
-        entry.address,
-        entry.fromAddress,
-        entry.fromInterface,
-      );
+      const n = sys.sendmsg(this.#fd, entry.buffer, entry.port, entry.address, entry.fromAddress, entry.fromInterface);
       if (n === EAGAIN) return;
       queue.shift();
       const settle = this.#settle(entry);
@@ -312,10 +306,10 @@ export class DatagramIO {
     const events = (this.#receives.size > 0 ? READABLE : 0) | (this.#sends.size > 0 ? WRITABLE : 0);
     if (events === this.#events) return;
     if (this.#watcher === undefined) {
-      this.#watcher = binding.watch(this.#fd, this.#onEvent);
+      this.#watcher = sys.watch(this.#fd, this.#onEvent);
       this.#onWatcher(this.#watcher);
     }
-    binding.watchEvents(this.#watcher, events);
+    sys.watchEvents(this.#watcher, events);
     this.#events = events;
   }
 
@@ -373,6 +367,14 @@ export interface SendToOptions {
   };
   /** Cancels the call if it has to wait: its promise rejects with an `AbortError`. */
   signal?: AbortSignal;
+}
+
+/** Throws where a Socket's own datagram I/O cannot run: Windows (no overlapped-I/O watcher in the addon), runtimes without libuv. @internal */
+export function checkDatagramIO(method: string): void {
+  if (process.platform === 'win32') {
+    throw featureUnavailable(`${method} is unavailable on Windows: the addon has no overlapped-I/O watcher there`);
+  }
+  checkRuntime('eventLoop');
 }
 
 /** The `signal` of call options, checked. @internal */

@@ -164,14 +164,13 @@ function isNativeError(err: unknown): err is NativeError {
   );
 }
 
-/** An error thrown by the addon as a SocketError; any other error as it is. @internal */
+/**
+ * A system error (the addon's, or Node's own) as a SocketError; a SocketError
+ * or any other error as it is. The addon's errors are turned into
+ * SocketErrors by the sys layer (native.ts) only. @internal
+ */
 export function asSocketError(err: unknown, details?: SocketErrorDetails): unknown {
-  return isNativeError(err) ? new SocketError(err.errno, err.syscall, details) : err;
-}
-
-/** Throws an error thrown by the addon as a SocketError; rethrows others. @internal */
-export function fromNative(err: unknown, details?: SocketErrorDetails): never {
-  throw asSocketError(err, details);
+  return isNativeError(err) && !(err instanceof SocketError) ? new SocketError(err.errno, err.syscall, details) : err;
 }
 
 /** A SocketError for a call refused before it reached the kernel. @internal */

@@ -1,20 +1,19 @@
-// Hand-off of a prepared descriptor to Node's own net and dgram objects, and
-// getDualMode() for sockets Node made. These functions know nothing of the
-// Socket class: they take an fd and return the Node object that now owns it.
+// Hand-off of a prepared descriptor to Node's own net and dgram objects.
+// These functions know nothing of the Socket class: they take an fd and
+// return the Node object that now owns it.
 import type { Cluster } from 'node:cluster';
 import type dgram = require('node:dgram');
 import type dns = require('node:dns');
 import type net = require('node:net');
-import { asSocketError, errnoOf, fromNative, invalidArgType, kFdTaken, socketClosed, SocketError } from './errors';
-import { binding, release } from './native';
+import { asSocketError, errnoOf, invalidArgType, kFdTaken, SocketError } from './errors';
+import * as sys from './native';
+import { dgramFd, netSocketFd, serverHasHandle } from './node-internals';
 import { checkRuntime, type Feature, featureUnavailable, runtimeLabel } from './runtime';
 import { platform } from './options';
+import { readDualMode } from './socket-options';
 import { validateInt32, validateObject } from './validate';
 
-const { IPPROTO_IPV6, IPV6_V6ONLY, SOL_SOCKET, SO_REUSEADDR, UV_UDP_REUSE, AF_INET, AF_INET6 } = platform as Record<
-  string,
-  number
->;
+const { SOL_SOCKET, SO_REUSEADDR, UV_UDP_REUSE } = platform as Record<string, number>;
 
 // Node's net, dgram, dns and cluster modules are loaded on first use: loading
 // them costs more than the rest of the package, and many programs never hand off.
@@ -143,12 +142,7 @@ export function checkPlatform(feature: Exclude<Feature, 'eventLoop'>): void {
 
 /** Binds a socket bind() was not called on to the wildcard, `[::]:0` or `0.0.0.0:0`. @internal */
 export function bindWildcard(fd: number, ipv6: boolean): void {
-  const address = ipv6 ? '::' : '0.0.0.0';
-  try {
-    binding.bind(fd, 0, address);
-  } catch (err) {
-    fromNative(err, { address, port: 0 });
-  }
+  sys.bind(fd, 0, ipv6 ? '::' : '0.0.0.0');
 }
 
 /**
@@ -165,18 +159,13 @@ export function listenForServer(
   backlog: number,
 ): void {
   if (!state.bound) {
-    let before: number;
-    try {
-      before = state.reuseUntouched ? 0 : binding.getsockoptInt(fd, SOL_SOCKET, SO_REUSEADDR);
-      binding.setsockoptInt(fd, SOL_SOCKET, SO_REUSEADDR, 1);
-    } catch (err) {
-      fromNative(err);
-    }
+    const before = state.reuseUntouched ? 0 : sys.getsockoptInt(fd, SOL_SOCKET, SO_REUSEADDR);
+    sys.setsockoptInt(fd, SOL_SOCKET, SO_REUSEADDR, 1);
     try {
       bindWildcard(fd, ipv6);
     } catch (err) {
       try {
-        binding.setsockoptInt(fd, SOL_SOCKET, SO_REUSEADDR, before);
+        sys.setsockoptInt(fd, SOL_SOCKET, SO_REUSEADDR, before);
       } catch {
         // the bind error is the one to report
       }
@@ -185,11 +174,7 @@ export function listenForServer(
     state.bound = true;
   }
   if (!state.listening) {
-    try {
-      binding.listen(fd, backlog);
-    } catch (err) {
-      fromNative(err);
-    }
+    sys.listen(fd, backlog);
     state.listening = true;
   }
 }
@@ -215,8 +200,7 @@ export function serverFromFd(fd: number, backlog: number, options: ToServerOptio
       server.listen({ fd }, backlog);
     }
   } catch (err) {
-    const handle = (server as unknown as { _handle: unknown })._handle;
-    if (handle == null) throw err;
+    if (!serverHasHandle(server)) throw err;
     server.close();
     taken(err);
   }
@@ -232,7 +216,7 @@ export function connectFd(fd: number, host: string, port: number, options: Conne
   // A runtime that ignores the fd would connect a socket of its own, losing
   // dual mode and every option without a word: refuse unless the handle is
   // this very descriptor. (Runtimes known to ignore it never get here.)
-  if ((socket as unknown as { _handle?: { fd?: unknown } | null })._handle?.fd !== fd) {
+  if (netSocketFd(socket) !== fd) {
     socket.destroy();
     throw featureUnavailable(`connect() is unavailable on ${runtimeLabel()}: net.Socket did not adopt the descriptor`);
   }
@@ -244,23 +228,6 @@ export function connectFd(fd: number, host: string, port: number, options: Conne
     taken(err);
   }
   return socket;
-}
-
-// Node's dgram keeps its handle behind an internal symbol; the public
-// `_handle` getter emits DEP0112.
-function dgramHandle(socket: dgram.Socket): { fd?: number } | null | undefined {
-  const symbol = Object.getOwnPropertySymbols(socket).find((s) => s.description === 'state symbol');
-  if (symbol === undefined) return undefined;
-  return (socket as unknown as Record<symbol, { handle?: { fd?: number } | null }>)[symbol]?.handle;
-}
-
-// Passes an error of the addon to a lookup callback as a SocketError.
-function fromNativeTo(err: unknown, callback: LookupCallback): void {
-  try {
-    fromNative(err);
-  } catch (error) {
-    callback(error as Error, '', 0);
-  }
 }
 
 // What the lookup of a toDgram() socket needs, one record per socket.
@@ -277,7 +244,7 @@ interface Destinations {
 }
 
 function isDual(d: Destinations): boolean {
-  return (d.dual ??= binding.getsockoptInt(d.fd, IPPROTO_IPV6, IPV6_V6ONLY) === 0);
+  return (d.dual ??= readDualMode(d.fd));
 }
 
 // As bind() and connect() do (API §3.3): the wrong family is EAFNOSUPPORT.
@@ -300,7 +267,7 @@ function lookUp(d: Destinations, hostname: string, callback: LookupCallback): vo
       err ? callback(err, address, found) : deliver(d, address, found, callback),
     );
   } catch (err) {
-    fromNativeTo(err, callback);
+    callback(asSocketError(err) as Error, '', 0);
   }
 }
 
@@ -324,9 +291,10 @@ export function dgramFromFd(fd: number, ipv6: boolean, reuse: number, options: R
   // a copy numbered 3 or above, and close 0 once Node owns the copy.
   if (fd === 0) {
     try {
-      destinations.fd = binding.dupAbove(fd, 3);
+      destinations.fd = sys.dupAbove(fd, 3);
     } catch (err) {
-      fromNative(err);
+      socket.close(); // unbound: it holds no descriptor, only its handle
+      throw err;
     }
   }
   const handed = destinations.fd;
@@ -337,75 +305,15 @@ export function dgramFromFd(fd: number, ipv6: boolean, reuse: number, options: R
     // libuv's uv_udp_open turned SO_REUSEADDR (SO_REUSEPORT on the BSDs, see
     // UV_UDP_REUSE in the platform table) on, which would let another socket
     // share the port silently: put it back.
-    binding.setsockoptInt(handed, SOL_SOCKET, UV_UDP_REUSE, reuse);
+    sys.setsockoptInt(handed, SOL_SOCKET, UV_UDP_REUSE, reuse);
   } catch (err) {
-    const nodeOwnsIt = dgramHandle(socket)?.fd === handed;
+    const nodeOwnsIt = dgramFd(socket) === handed;
     if (nodeOwnsIt) socket.close();
-    else if (handed !== fd) release(handed);
+    else if (handed !== fd) sys.release(handed);
     if (!nodeOwnsIt) throw asSocketError(err);
-    if (handed !== fd) release(fd);
+    if (handed !== fd) sys.release(fd);
     taken(asSocketError(err));
   }
-  if (handed !== fd) release(fd);
+  if (handed !== fd) sys.release(fd);
   return socket;
-}
-
-function targetFd(target: unknown): number {
-  if (typeof target === 'number') return validateInt32(target, 'target', 0);
-  const net = nodeNet();
-  const dgram = nodeDgram();
-  if (target instanceof net.Server) {
-    checkPlatform('getDualMode');
-    const fd = (target as unknown as { _handle?: { fd?: number } | null })._handle?.fd;
-    if (typeof fd === 'number' && fd >= 0) return fd;
-    // A cluster worker's server listens through the primary's socket.
-    throw socketClosed(
-      'the net.Server has no socket in this process (not listening, closed, or served by the cluster primary)',
-    );
-  }
-  if (target instanceof net.Socket) {
-    checkPlatform('getDualMode');
-    const fd = (target as unknown as { _handle?: { fd?: number } | null })._handle?.fd;
-    if (typeof fd === 'number' && fd >= 0) return fd;
-    throw socketClosed('the net.Socket has no open socket (destroyed, or not yet connecting)');
-  }
-  if (target instanceof dgram.Socket) {
-    checkPlatform('getDualMode');
-    const fd = dgramHandle(target)?.fd;
-    if (typeof fd === 'number' && fd >= 0) return fd;
-    throw socketClosed('the dgram.Socket has no open socket (closed, or not yet bound)');
-  }
-  throw invalidArgType('target', 'a net.Server, net.Socket, dgram.Socket or file descriptor', target);
-}
-
-/**
- * Whether a socket Node made carries IPv4 as well as IPv6: `IPV6_V6ONLY` is 0.
- * `false` for an IPv4 socket. Lets you check what `server.listen(port)` or a
- * `udp6` socket really ended up with.
- *
- * @param target - a listening `net.Server`, a connected `net.Socket`, a bound
- *   `dgram.Socket`, or an fd.
- * @throws Error `ERR_SOCKET_CLOSED` when the target has no open OS socket (a
- *   server not listening or closed, a destroyed socket, a dgram socket closed
- *   or not yet bound); SocketError for an fd that is not an IP socket.
- * @example
- * const server = net.createServer().listen(0);
- * getDualMode(server); // true on Linux with net.ipv6.bindv6only = 0
- */
-export function getDualMode(target: net.Server | net.Socket | dgram.Socket | number): boolean {
-  const fd = targetFd(target);
-  try {
-    return binding.getsockoptInt(fd, IPPROTO_IPV6, IPV6_V6ONLY) === 0;
-  } catch (err) {
-    // An IPv4 socket refuses the IPv6 level; anything else is a real error.
-    let family: number;
-    try {
-      [family] = binding.describe(fd);
-    } catch (describeErr) {
-      fromNative(describeErr);
-    }
-    if (family === AF_INET) return false;
-    if (family === AF_INET6) fromNative(err);
-    throw new SocketError(errnoOf('EAFNOSUPPORT'), 'getsockopt', { hint: `fd ${fd} is not an IPv4 or IPv6 socket` });
-  }
 }

@@ -13,7 +13,8 @@ export type {
   ReceiveOptions,
   SendToOptions,
 } from './datagram';
-export { getDualMode, type ConnectOptions, type ToDgramOptions, type ToServerOptions } from './handoff';
+export { getDualMode } from './get-dual-mode';
+export type { ConnectOptions, ToDgramOptions, ToServerOptions } from './handoff';
 export { NotSupportedError, SocketError, type SocketErrorDetails } from './errors';
 export type { EndPoint } from './native';
 export { platform } from './options';

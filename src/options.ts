@@ -5,7 +5,7 @@
 // (ReuseAddress, ExclusiveAddressUse, DontFragment, Type, Linger, the
 // memberships) are in socket-options.ts; others are reached with the raw variants.
 import { SocketOptionLevel as Level, SocketOptionName as Name } from './enums';
-import { binding } from './native';
+import { constants } from './native';
 
 /**
  * The platform's own numbers that dualmode uses (`AF_INET6`, `IPPROTO_IPV6`,
@@ -16,7 +16,7 @@ import { binding } from './native';
  * @example
  * platform.IPV6_V6ONLY // 26 on Linux, 27 on macOS, FreeBSD and Windows
  */
-export const platform: Readonly<Record<string, number>> = Object.freeze({ ...binding.constants });
+export const platform: Readonly<Record<string, number>> = Object.freeze({ ...constants });
 
 type Row = [level: number, name: number, platformLevel: string, platformName: string];
 

@@ -6,8 +6,8 @@
 // knows the Socket class.
 import { ipFamily } from './address';
 import { SocketOptionLevel as Level, SocketOptionName as Name, SocketType } from './enums';
-import { fromNative, invalidArgType, outOfRange, refused } from './errors';
-import { binding } from './native';
+import { invalidArgType, NotSupportedError, outOfRange, refused, type SocketErrorDetails } from './errors';
+import * as sys from './native';
 import { platform, platformOption } from './options';
 import { validateBoolean, validateInt32, validateInteger, validateObject } from './validate';
 
@@ -45,21 +45,8 @@ export interface IPv6MulticastOption {
 /** What getSocketOption returns: an int, or a {@link LingerOption} for `(Socket, Linger)`. */
 export type OptionValue = number | LingerOption;
 
-function getInt(fd: number, level: number, name: number): number {
-  try {
-    return binding.getsockoptInt(fd, level, name);
-  } catch (err) {
-    fromNative(err);
-  }
-}
-
-function setInt(fd: number, level: number, name: number, value: number): void {
-  try {
-    binding.setsockoptInt(fd, level, name, value);
-  } catch (err) {
-    fromNative(err);
-  }
-}
+const getInt = sys.getsockoptInt;
+const setInt = sys.setsockoptInt;
 
 function unmapped(level: unknown, name: unknown, syscall: string): never {
   throw refused('ENOPROTOOPT', syscall, {
@@ -129,12 +116,7 @@ const dotnetType: Readonly<Record<number, number>> = {
 
 /** SO_LINGER as a {@link LingerOption}. @internal */
 export function getLinger(fd: number): LingerOption {
-  let on: number, seconds: number;
-  try {
-    [on, seconds] = binding.getLinger(fd);
-  } catch (err) {
-    fromNative(err);
-  }
+  const [on, seconds] = sys.getLinger(fd);
   return { enabled: on !== 0, lingerTime: seconds };
 }
 
@@ -148,11 +130,7 @@ export function readLinger(value: unknown, name: string): LingerOption {
 
 /** Writes SO_LINGER. @internal */
 export function setLinger(fd: number, linger: LingerOption): void {
-  try {
-    binding.setLinger(fd, linger.enabled ? 1 : 0, linger.lingerTime);
-  } catch (err) {
-    fromNative(err);
-  }
+  sys.setLinger(fd, linger.enabled ? 1 : 0, linger.lingerTime);
 }
 
 function setMembership(fd: number, ipv6: boolean, join: boolean, value: unknown): void {
@@ -182,11 +160,7 @@ function setMembership(fd: number, ipv6: boolean, join: boolean, value: unknown)
       throw outOfRange('value.localAddress', 'an IPv4 address', localAddress);
     local = localAddress as string;
   }
-  try {
-    binding.membership(fd, join ? 1 : 0, group as string, local, index);
-  } catch (err) {
-    fromNative(err, { address: group as string });
-  }
+  sys.membership(fd, join ? 1 : 0, group as string, local, index);
 }
 
 /**
@@ -243,9 +217,12 @@ export function readDualMode(fd: number): boolean {
   return getInt(fd, IPPROTO_IPV6, P.IPV6_V6ONLY!) === 0;
 }
 
-/** Writes `IPV6_V6ONLY = on ? 0 : 1` (.NET `DualMode = on`); throws the addon's error as it is, for the caller's hint. @internal */
-export function writeDualMode(fd: number, on: boolean): void {
-  binding.setsockoptInt(fd, IPPROTO_IPV6, P.IPV6_V6ONLY!, on ? 0 : 1);
+/**
+ * Writes `IPV6_V6ONLY = on ? 0 : 1` (.NET `DualMode = on`). `details`: what
+ * the error adds (a shared constant, not made per call). @internal
+ */
+export function writeDualMode(fd: number, on: boolean, details?: SocketErrorDetails): void {
+  setInt(fd, IPPROTO_IPV6, P.IPV6_V6ONLY!, on ? 0 : 1, details);
 }
 
 const never = (): boolean => false;
@@ -267,6 +244,47 @@ export function setBothHalves(fd: number, ipv6: boolean, name: number, value: nu
     setOption(fd, Level.IP, name, before, never);
     throw err;
   }
+}
+
+// The typed properties of Socket (Socket.cs) with .NET's rules by family.
+// Beyond .NET: on a socket in dual mode the ttl, dontFragment and
+// multicastLoopback setters set the IPv4 twin as well (setBothHalves), so
+// that the socket's IPv4 traffic obeys them too.
+
+/** The level .NET uses for an IP option on a socket of this family. */
+const ipLevel = (ipv6: boolean): number => (ipv6 ? Level.IPv6 : Level.IP);
+
+/** A boolean option by .NET level and name: the kernel's value is not 0. @internal */
+export function getFlag(fd: number, level: number, name: number): boolean {
+  return getOption(fd, level, name) !== 0;
+}
+
+/** Socket.Ttl: `IP_TTL` or `IPV6_UNICAST_HOPS`, by family. @internal */
+export function getTtl(fd: number, ipv6: boolean): number {
+  return getOption(fd, ipLevel(ipv6), Name.IpTimeToLive) as number;
+}
+
+/** Socket.MulticastLoopback: `IP_MULTICAST_LOOP` or `IPV6_MULTICAST_LOOP`, by family. @internal */
+export function getMulticastLoopback(fd: number, ipv6: boolean): boolean {
+  return getFlag(fd, ipLevel(ipv6), Name.MulticastLoopback);
+}
+
+// Socket.cs DontFragment (.NET 9): IPv4, or IPv6 in dual mode.
+function ipv4Reachable(fd: number, ipv6: boolean): void {
+  if (ipv6 && !readDualMode(fd)) throw new NotSupportedError();
+}
+
+/** Socket.DontFragment: the IPv4 option, on a socket that carries IPv4. @internal */
+export function readDontFragment(fd: number, ipv6: boolean): boolean {
+  ipv4Reachable(fd, ipv6);
+  return getDontFragment(fd) !== 0;
+}
+
+/** Sets Socket.DontFragment; on an IPv6 socket (in dual mode) the IPv6 twin too. @internal */
+export function writeDontFragment(fd: number, ipv6: boolean, value: boolean): void {
+  ipv4Reachable(fd, ipv6);
+  setDontFragment(fd, value ? 1 : 0);
+  if (ipv6) setDontFragment(fd, value ? 1 : 0, true);
 }
 
 /** Sets an int option by .NET level and name where bind state does not matter. @internal */

@@ -1,7 +1,7 @@
 // The Socket class: .NET's System.Net.Sockets.Socket construction, DualMode,
 // options, bind and listen over a descriptor the class owns until it is
 // closed, detached or handed to Node.
-import { ipFamily, targetAddress } from './address';
+import { ipFamily } from './address';
 import {
   AddressFamily,
   SocketOptionLevel,
@@ -11,54 +11,51 @@ import {
   type ProtocolType,
 } from './enums';
 import {
+  checkDatagramIO,
   readSendToOptions,
   readSignal,
-  type DatagramIO,
   type ReceiveFromResult,
   type ReceiveMessageFromResult,
   type ReceiveOptions,
   type SendToOptions,
 } from './datagram';
-import {
-  NotSupportedError,
-  asSocketError,
-  errnoOf,
-  fromNative,
-  invalidIPAddress,
-  missingArgs,
-  refused,
-} from './errors';
+import { NotSupportedError, missingArgs } from './errors';
 import {
   checkPlatform,
-  connectFd,
   connectOptions,
-  dgramFromFd,
-  bindWildcard,
   dgramOptions,
-  listenForServer,
-  serverFromFd,
   serverOptions,
   type ConnectOptions,
   type ToDgramOptions,
   type ToServerOptions,
 } from './handoff';
-import { describeDescriptor, SocketHandle, type Described } from './handle';
-import { checkRuntime, featureUnavailable } from './runtime';
-import { binding, release, type EndPoint } from './native';
+import {
+  createDescriptor,
+  DEFAULT_BACKLOG,
+  describeDescriptor,
+  dualModeHint,
+  osSupportsIPv4,
+  osSupportsIPv6,
+  SocketHandle,
+  type Described,
+} from './handle';
+import * as sys from './native';
+import type { EndPoint } from './native';
 import type dgram = require('node:dgram');
 import type net = require('node:net');
-import { platform } from './options';
 import {
-  getDontFragment,
+  getFlag,
   getLinger,
+  getMulticastLoopback,
   getOption,
-  readLinger,
-  setDontFragment,
-  setLinger,
+  getTtl,
+  readDontFragment,
   readDualMode,
+  readLinger,
   setBothHalves,
-  setOption,
+  setLinger,
   setPlainOption,
+  writeDontFragment,
   writeDualMode,
   type IPv6MulticastOption,
   type LingerOption,
@@ -66,32 +63,14 @@ import {
   type OptionValue,
 } from './socket-options';
 import {
+  readEndPoint,
   validateBoolean,
   validateBytes,
   validateInt32,
   validateInteger,
   validateMember,
-  validateObject,
-  validatePort,
 } from './validate';
 
-const { AF_UNSPEC, AF_INET, AF_INET6, SOCK_STREAM, SOCK_DGRAM, SOCK_RAW, SOL_SOCKET, UV_UDP_REUSE } =
-  platform as Record<string, number>;
-
-// The platform's numbers for the .NET values a Socket can be created with
-// (plain objects: an integer-keyed property read, no hashing).
-const nativeFamily: Readonly<Record<number, number>> = {
-  [AddressFamily.Unspecified]: AF_UNSPEC,
-  [AddressFamily.InterNetwork]: AF_INET,
-  [AddressFamily.InterNetworkV6]: AF_INET6,
-};
-const nativeType: Readonly<Record<number, number>> = {
-  [SocketType.Stream]: SOCK_STREAM,
-  [SocketType.Dgram]: SOCK_DGRAM,
-  [SocketType.Raw]: SOCK_RAW,
-};
-
-const DEFAULT_BACKLOG = 511; // Node's server.listen() default
 const MAX_OPTION_BYTES = 65536;
 
 // The private constructor path of Socket.fromFd: not exported, so only this
@@ -100,30 +79,6 @@ const kAdopt = Symbol('dualmode.adopt');
 
 interface Adopted extends Described {
   fd: number;
-}
-
-let supportsIPv4: boolean | undefined;
-let supportsIPv6: boolean | undefined;
-
-// SocketProtocolSupportPal.Unix.cs: a family is unsupported only when
-// socket() says EAFNOSUPPORT or EPROTONOSUPPORT; any other error counts as
-// supported.
-function probe(family: number): boolean {
-  const err = binding.probe(family);
-  return err !== errnoOf('EAFNOSUPPORT') && err !== errnoOf('EPROTONOSUPPORT');
-}
-
-// SocketProtocolSupportPal.cs IsIPv6Disabled: "1" or "true" in any case.
-function ipv6DisabledByEnvironment(): boolean {
-  const value = process.env.DUALMODE_DISABLE_IPV6;
-  return value === '1' || value?.toLowerCase() === 'true';
-}
-
-function readEndPoint(endPoint: unknown): { address: unknown; port: number } {
-  const object = validateObject(endPoint, 'endPoint') as { address?: unknown; port?: unknown };
-  const address = object.address;
-  const port = validatePort(object.port, 'endPoint.port');
-  return { address, port };
 }
 
 /**
@@ -141,16 +96,6 @@ function readEndPoint(endPoint: unknown): { address: unknown; port: number } {
  */
 export class Socket implements Disposable {
   readonly #handle: SocketHandle;
-  #backlog = DEFAULT_BACKLOG;
-  // Whether bind()/listen() succeeded, for the hand-offs' "bind and listen
-  // if not yet" steps; false for a new socket, read from the kernel for an
-  // adopted one. The public getters always ask the kernel.
-  #bound = false;
-  #listening = false;
-  // Whether setSocketOption/setRawSocketOption were never called on the fd
-  // this Socket created, so SO_REUSEADDR (and SO_REUSEPORT) still hold the OS
-  // default 0 and need not be read back before the hand-offs change them.
-  #optionsUntouched = true;
   readonly #family: AddressFamily;
   readonly #type: SocketType;
   readonly #protocol: number;
@@ -175,50 +120,22 @@ export class Socket implements Disposable {
   constructor(first: unknown, second: unknown, third?: unknown) {
     if (first === kAdopt) {
       const adopted = second as Adopted;
-      this.#handle = new SocketHandle(adopted.fd);
       this.#family = adopted.family;
       this.#type = adopted.type;
       this.#protocol = adopted.protocol;
-      this.#bound = adopted.bound;
-      this.#listening = adopted.listening;
-      this.#optionsUntouched = false;
+      this.#handle = new SocketHandle(adopted.fd, this.#ipv6, adopted);
       return;
     }
     if (arguments.length < 2) throw missingArgs(['socketType', 'protocolType']);
-    let dual: boolean;
-    if (arguments.length === 2) {
-      // Socket.cs: Socket(SocketType, ProtocolType) is IPv6 + DualMode = true
-      // when OSSupportsIPv6, else IPv4.
-      dual = Socket.osSupportsIPv6;
-      this.#family = dual ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork;
-      this.#type = validateMember(first, 'socketType', SocketType);
-      this.#protocol = validateInteger(second, 'protocolType', 0, 255);
-    } else {
-      dual = false;
-      this.#family = validateMember(first, 'addressFamily', AddressFamily);
-      this.#type = validateMember(second, 'socketType', SocketType);
-      this.#protocol = validateInteger(third, 'protocolType', 0, 255);
-    }
-
-    let fd: number;
-    try {
-      fd = binding.socket(nativeFamily[this.#family], nativeType[this.#type], this.#protocol);
-    } catch (err) {
-      fromNative(err);
-    }
-    // SocketPal.Unix.cs CreateSocket: IPV6_V6ONLY = 1 on every non-raw IPv6
-    // socket; the dual-mode constructor then clears it (one call here). Like
-    // .NET's, it fails on a raw socket (the kernel counts those as bound); the
-    // descriptor is closed before the error is thrown.
-    if (this.#family === AddressFamily.InterNetworkV6 && (dual || this.#type !== SocketType.Raw)) {
-      try {
-        writeDualMode(fd, dual);
-      } catch (err) {
-        release(fd); // the setsockopt error is the one to report
-        fromNative(err);
-      }
-    }
-    this.#handle = new SocketHandle(fd);
+    // Socket.cs: Socket(SocketType, ProtocolType) is IPv6 + DualMode = true
+    // when OSSupportsIPv6, else IPv4.
+    const three = arguments.length > 2;
+    const dual = !three && osSupportsIPv6();
+    const v4OrV6 = dual ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork;
+    this.#family = three ? validateMember(first, 'addressFamily', AddressFamily) : v4OrV6;
+    this.#type = validateMember(three ? second : first, 'socketType', SocketType);
+    this.#protocol = validateInteger(three ? third : second, 'protocolType', 0, 255);
+    this.#handle = new SocketHandle(createDescriptor(this.#family, this.#type, this.#protocol, dual), this.#ipv6);
   }
 
   /**
@@ -246,7 +163,7 @@ export class Socket implements Disposable {
    * `EPROTONOSUPPORT` mean "not supported".
    */
   static get osSupportsIPv4(): boolean {
-    return (supportsIPv4 ??= probe(AF_INET));
+    return osSupportsIPv4();
   }
 
   /**
@@ -256,7 +173,7 @@ export class Socket implements Disposable {
    * `DOTNET_SYSTEM_NET_DISABLEIPV6` does.
    */
   static get osSupportsIPv6(): boolean {
-    return (supportsIPv6 ??= !ipv6DisabledByEnvironment() && probe(AF_INET6));
+    return osSupportsIPv6();
   }
 
   /** The address family (.NET value). Readable in every state. */
@@ -317,18 +234,7 @@ export class Socket implements Disposable {
   /** Sets `IPV6_V6ONLY = value ? 0 : 1`, before `bind`; see the getter. */
   set dualMode(value: boolean) {
     if (this.#family !== AddressFamily.InterNetworkV6) throw new NotSupportedError();
-    const fd = this.#open();
-    validateBoolean(value, 'dualMode');
-    try {
-      writeDualMode(fd, value);
-    } catch (err) {
-      fromNative(err, {
-        hint:
-          this.#type === SocketType.Raw
-            ? 'the kernel refuses IPV6_V6ONLY on raw sockets, which count as bound'
-            : 'dualMode must be set before bind(); the kernel refuses IPV6_V6ONLY on a bound socket',
-      });
-    }
+    writeDualMode(this.#open(), validateBoolean(value, 'dualMode'), dualModeHint(this.#type));
   }
 
   /**
@@ -337,7 +243,8 @@ export class Socket implements Disposable {
    * and for sockets the kernel bound implicitly.
    */
   get isBound(): boolean {
-    return this.#isBound(this.#open());
+    this.#open();
+    return this.#handle.kernelBound();
   }
 
   /**
@@ -346,13 +253,7 @@ export class Socket implements Disposable {
    * `::ffff:a.b.c.d`.
    */
   get localEndPoint(): EndPoint | null {
-    const fd = this.#open();
-    let endPoint: EndPoint;
-    try {
-      endPoint = binding.getsockname(fd);
-    } catch (err) {
-      fromNative(err);
-    }
+    const endPoint = sys.getsockname(this.#open());
     return endPoint.port === 0 ? null : endPoint;
   }
 
@@ -361,13 +262,8 @@ export class Socket implements Disposable {
    * of an IPv6 socket show as `::ffff:a.b.c.d`.
    */
   get remoteEndPoint(): EndPoint | null {
-    const fd = this.#open();
-    try {
-      return binding.getpeername(fd);
-    } catch (err) {
-      if ((err as { code?: unknown }).code === 'ENOTCONN') return null;
-      fromNative(err);
-    }
+    this.#open();
+    return this.#handle.peerEndPoint();
   }
 
   /**
@@ -415,12 +311,10 @@ export class Socket implements Disposable {
     name: SocketOptionName | number,
     value: number | boolean | LingerOption | MulticastOption | IPv6MulticastOption,
   ): void {
-    const fd = this.#open();
+    this.#open();
     validateInt32(level, 'level');
     validateInt32(name, 'name');
-    this.#optionsUntouched = false;
-    setOption(fd, level, name, value, () => this.#isBound(fd));
-    if (name === SocketOptionName.PacketInformation && !value) this.#handle.packetInformationOff();
+    this.#handle.setOption(level, name, value);
   }
 
   /**
@@ -437,11 +331,7 @@ export class Socket implements Disposable {
     validateInt32(level, 'level');
     validateInt32(name, 'name');
     validateBytes(buf, 'buf', 1, MAX_OPTION_BYTES);
-    try {
-      return binding.getsockopt(fd, level, name, buf);
-    } catch (err) {
-      fromNative(err);
-    }
+    return sys.getsockopt(fd, level, name, buf);
   }
 
   /**
@@ -451,23 +341,15 @@ export class Socket implements Disposable {
    * @param buf - 0 to 65536 bytes, the value as the kernel expects it.
    */
   setRawSocketOption(level: number, name: number, buf: Uint8Array): void {
-    const fd = this.#open();
+    this.#open();
     validateInt32(level, 'level');
     validateInt32(name, 'name');
     validateBytes(buf, 'buf', 0, MAX_OPTION_BYTES);
-    this.#optionsUntouched = false;
-    try {
-      binding.setsockopt(fd, level, name, buf);
-    } catch (err) {
-      fromNative(err);
-    }
+    this.#handle.setRawOption(level, name, buf);
   }
 
-  // .NET's option properties (Socket.cs), each a thin wrapper over
-  // socket-options.ts with .NET's rules by family. Getters read the kernel
-  // every time. Beyond .NET: on a socket in dual mode the ttl, dontFragment
-  // and multicastLoopback setters set the IPv4 twin as well, so that the
-  // socket's IPv4 traffic obeys them too.
+  // .NET's option properties (Socket.cs); getters read the kernel every
+  // time. Their rules by family are in socket-options.ts.
 
   /**
    * The time to live of outgoing unicast packets (.NET `Socket.Ttl`):
@@ -478,21 +360,18 @@ export class Socket implements Disposable {
    * @throws RangeError `ERR_OUT_OF_RANGE` outside 0–255.
    */
   get ttl(): number {
-    const fd = this.#open();
-    return getOption(fd, this.#ipv6 ? Level.IPv6 : Level.IP, SocketOptionName.IpTimeToLive) as number;
+    return getTtl(this.#open(), this.#ipv6);
   }
 
   /** Sets the TTL / hop limit (0–255); see the getter. */
   set ttl(value: number) {
     const fd = this.#open();
-    validateInteger(value, 'ttl', 0, 255);
-    setBothHalves(fd, this.#ipv6, SocketOptionName.IpTimeToLive, value);
+    setBothHalves(fd, this.#ipv6, SocketOptionName.IpTimeToLive, validateInteger(value, 'ttl', 0, 255));
   }
 
   /** Whether Nagle's algorithm is off (`TCP_NODELAY`, .NET `Socket.NoDelay`); a non-TCP socket gets the kernel's error. */
   get noDelay(): boolean {
-    const fd = this.#open();
-    return getOption(fd, Level.Tcp, SocketOptionName.NoDelay) !== 0;
+    return getFlag(this.#open(), Level.Tcp, SocketOptionName.NoDelay);
   }
 
   /** Sets `TCP_NODELAY`; see the getter. */
@@ -512,18 +391,13 @@ export class Socket implements Disposable {
    * @throws NotSupportedError on an IPv6 socket that is not in dual mode.
    */
   get dontFragment(): boolean {
-    const fd = this.#open();
-    this.#ipv4Reachable(fd);
-    return getDontFragment(fd) !== 0;
+    return readDontFragment(this.#open(), this.#ipv6);
   }
 
   /** Sets don't-fragment; see the getter. */
   set dontFragment(value: boolean) {
     const fd = this.#open();
-    validateBoolean(value, 'dontFragment');
-    this.#ipv4Reachable(fd);
-    setDontFragment(fd, value ? 1 : 0);
-    if (this.#ipv6) setDontFragment(fd, value ? 1 : 0, true);
+    writeDontFragment(fd, this.#ipv6, validateBoolean(value, 'dontFragment'));
   }
 
   /**
@@ -533,8 +407,7 @@ export class Socket implements Disposable {
    * a socket in dual mode the setter also sets `IP_MULTICAST_LOOP`.
    */
   get multicastLoopback(): boolean {
-    const fd = this.#open();
-    return getOption(fd, this.#ipv6 ? Level.IPv6 : Level.IP, SocketOptionName.MulticastLoopback) !== 0;
+    return getMulticastLoopback(this.#open(), this.#ipv6);
   }
 
   /** Sets multicast loopback; see the getter. */
@@ -546,8 +419,7 @@ export class Socket implements Disposable {
   /** Whether broadcast datagrams may be sent (`SO_BROADCAST`, .NET `Socket.EnableBroadcast`); `false` for a stream socket, as .NET. */
   get enableBroadcast(): boolean {
     const fd = this.#open();
-    if (this.#type === SocketType.Stream) return false;
-    return getOption(fd, Level.Socket, SocketOptionName.Broadcast) !== 0;
+    return this.#type !== SocketType.Stream && getFlag(fd, Level.Socket, SocketOptionName.Broadcast);
   }
 
   /** Sets `SO_BROADCAST`; see the getter. */
@@ -564,22 +436,22 @@ export class Socket implements Disposable {
    * @throws Error `ERR_SOCKET_ALREADY_BOUND` when set on a bound socket.
    */
   get exclusiveAddressUse(): boolean {
-    const fd = this.#open();
-    return getOption(fd, Level.Socket, SocketOptionName.ExclusiveAddressUse) !== 0;
+    return getFlag(this.#open(), Level.Socket, SocketOptionName.ExclusiveAddressUse);
   }
 
   /** Sets exclusive use (before bind); see the getter. */
   set exclusiveAddressUse(value: boolean) {
-    const fd = this.#open();
-    validateBoolean(value, 'exclusiveAddressUse');
-    this.#optionsUntouched = false;
-    setOption(fd, Level.Socket, SocketOptionName.ExclusiveAddressUse, value, () => this.#isBound(fd));
+    this.#open();
+    this.#handle.setOption(
+      Level.Socket,
+      SocketOptionName.ExclusiveAddressUse,
+      validateBoolean(value, 'exclusiveAddressUse'),
+    );
   }
 
   /** The receive buffer size in bytes (`SO_RCVBUF`, .NET `Socket.ReceiveBufferSize`); Linux reports twice what was set. @throws RangeError below 0. */
   get receiveBufferSize(): number {
-    const fd = this.#open();
-    return getOption(fd, Level.Socket, SocketOptionName.ReceiveBuffer) as number;
+    return getOption(this.#open(), Level.Socket, SocketOptionName.ReceiveBuffer) as number;
   }
 
   /** Sets `SO_RCVBUF`; see the getter. */
@@ -590,8 +462,7 @@ export class Socket implements Disposable {
 
   /** The send buffer size in bytes (`SO_SNDBUF`, .NET `Socket.SendBufferSize`); Linux reports twice what was set. @throws RangeError below 0. */
   get sendBufferSize(): number {
-    const fd = this.#open();
-    return getOption(fd, Level.Socket, SocketOptionName.SendBuffer) as number;
+    return getOption(this.#open(), Level.Socket, SocketOptionName.SendBuffer) as number;
   }
 
   /** Sets `SO_SNDBUF`; see the getter. */
@@ -612,25 +483,11 @@ export class Socket implements Disposable {
 
   /** Sets `SO_LINGER`; see the getter. */
   set lingerState(value: LingerOption) {
-    const fd = this.#open();
-    setLinger(fd, readLinger(value, 'lingerState'));
+    setLinger(this.#open(), readLinger(value, 'lingerState'));
   }
 
   get #ipv6(): boolean {
     return this.#family === AddressFamily.InterNetworkV6;
-  }
-
-  // Socket.cs DontFragment (.NET 9): IPv4, or IPv6 in dual mode.
-  #ipv4Reachable(fd: number): void {
-    if (this.#ipv6 && !readDualMode(fd)) throw new NotSupportedError();
-  }
-
-  #isBound(fd: number): boolean {
-    try {
-      return binding.localPort(fd) !== 0;
-    } catch (err) {
-      fromNative(err);
-    }
   }
 
   /**
@@ -648,17 +505,9 @@ export class Socket implements Disposable {
    * socket.bind({ address: '127.0.0.1', port: 0 }); // binds ::ffff:127.0.0.1 when dual
    */
   bind(endPoint: { address: string; port: number }): void {
-    const fd = this.#open();
+    this.#open();
     const { address, port } = readEndPoint(endPoint);
-    const target = this.#target(fd, address, 'endPoint.address', 'bind', port);
-    try {
-      binding.bind(fd, port, target);
-    } catch (err) {
-      // The addon checks the spelling of a literal the fast path passed on.
-      if ((err as { code?: unknown }).code === 'ERR_INVALID_IP_ADDRESS') throw invalidIPAddress(address as string);
-      fromNative(err, { address: target, port });
-    }
-    this.#bound = true;
+    this.#handle.bind(this.#handle.target(address, 'endPoint.address', 'bind', port), port);
   }
 
   /**
@@ -668,15 +517,8 @@ export class Socket implements Disposable {
    * @param backlog - the queue length, 511 by default as Node's `server.listen()`.
    */
   listen(backlog: number = DEFAULT_BACKLOG): void {
-    const fd = this.#open();
-    validateInt32(backlog, 'backlog', 0);
-    try {
-      binding.listen(fd, backlog);
-    } catch (err) {
-      fromNative(err);
-    }
-    this.#backlog = backlog; // Node listens again on a hand-off: keep this one
-    this.#bound = this.#listening = true;
+    this.#open();
+    this.#handle.listen(validateInt32(backlog, 'backlog', 0));
   }
 
   /**
@@ -699,13 +541,11 @@ export class Socket implements Disposable {
    * const { receivedBytes, remoteEndPoint } = await socket.receiveFrom(buffer);
    */
   receiveFrom(buffer: Uint8Array, options?: ReceiveOptions): Promise<ReceiveFromResult> {
-    const fd = this.#open();
     this.#checkDatagramIO('receiveFrom()');
     validateBytes(buffer, 'buffer', 0, Infinity);
     const signal = readSignal(options);
-    this.#checkBound(fd, 'receiveFrom()');
-    const io = this.#io();
-    return io instanceof Promise ? io : io.receive(buffer, 0, signal);
+    this.#handle.checkBound('receiveFrom()');
+    return this.#handle.receive(buffer, 0, signal);
   }
 
   /**
@@ -733,24 +573,11 @@ export class Socket implements Disposable {
    * await socket.sendTo(reply, remoteEndPoint, { from: packetInformation });
    */
   receiveMessageFrom(buffer: Uint8Array, options?: ReceiveOptions): Promise<ReceiveMessageFromResult> {
-    const fd = this.#open();
     this.#checkDatagramIO('receiveMessageFrom()');
     validateBytes(buffer, 'buffer', 0, Infinity);
     const signal = readSignal(options);
-    this.#checkBound(fd, 'receiveMessageFrom()');
-    const ipv6 = this.#family === AddressFamily.InterNetworkV6;
-    const io = this.#io();
-    if (io instanceof Promise) return io;
-    if (!io.packetInformation) {
-      // Socket.cs SetReceivingPacketInformation, once per socket.
-      try {
-        io.switchOnPacketInformation(ipv6 && readDualMode(fd));
-      } catch (err) {
-        if ((err as { code?: unknown }).code === 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM') throw err;
-        return Promise.reject(asSocketError(err));
-      }
-    }
-    return io.receive(buffer, 1, signal) as Promise<ReceiveMessageFromResult>;
+    this.#handle.checkBound('receiveMessageFrom()');
+    return this.#handle.receive(buffer, 1, signal) as Promise<ReceiveMessageFromResult>;
   }
 
   /**
@@ -778,17 +605,16 @@ export class Socket implements Disposable {
    * await socket.sendTo(Buffer.from('hi'), { address: '127.0.0.1', port: 5300 });
    */
   sendTo(buffer: Uint8Array, endPoint: { address: string; port: number }, options?: SendToOptions): Promise<number> {
-    const fd = this.#open();
     this.#checkDatagramIO('sendTo()');
     validateBytes(buffer, 'buffer', 0, Infinity);
     const { address, port } = readEndPoint(endPoint);
     ipFamily(address, 'endPoint.address');
     const { source, signal } = readSendToOptions(options);
-    const fromAddress =
-      source.address === '' ? '' : this.#target(fd, source.address, 'options.from.address', 'sendmsg', port);
-    const target = this.#target(fd, address, 'endPoint.address', 'sendmsg', port);
-    const io = this.#io();
-    return io instanceof Promise ? io : io.send(buffer, target, port, fromAddress, source.interface, signal);
+    const handle = this.#handle;
+    const from = source.address === '' ? '' : handle.target(source.address, 'options.from.address', 'sendmsg', port);
+    const target = handle.target(address, 'endPoint.address', 'sendmsg', port);
+    const io = handle.datagramIO();
+    return io instanceof Promise ? io : io.send(buffer, target, port, from, source.interface, signal);
   }
 
   /**
@@ -812,19 +638,10 @@ export class Socket implements Disposable {
    * server.address(); // { address: '::', family: 'IPv6', port: 38211 }; IPv4 clients welcome
    */
   toServer(options?: ToServerOptions): net.Server {
-    const fd = this.#open();
+    this.#open();
     checkPlatform('toServer');
     this.#checkType(SocketType.Stream, 'toServer()');
-    const opts = serverOptions(options);
-    const state = { bound: this.#bound, listening: this.#listening, reuseUntouched: this.#optionsUntouched };
-    try {
-      listenForServer(fd, this.#ipv6, state, this.#backlog);
-    } finally {
-      // A listen that failed after the bind leaves the socket bound: a retry only listens.
-      this.#bound = state.bound;
-      this.#listening = state.listening;
-    }
-    return this.#handOff(() => serverFromFd(fd, this.#backlog, opts), 'a net.Server (toServer())');
+    return this.#handle.toServer(serverOptions(options));
   }
 
   /**
@@ -845,19 +662,14 @@ export class Socket implements Disposable {
    * client.on('connect', () => client.remoteAddress); // '::ffff:127.0.0.1'
    */
   connect(endPoint: { address: string; port: number }, options?: ConnectOptions): net.Socket {
-    const fd = this.#open();
+    this.#open();
     checkPlatform('connect');
     this.#checkType(SocketType.Stream, 'connect()');
     const { address, port } = readEndPoint(endPoint);
     // Node would look up a host name: only a valid literal may pass.
     ipFamily(address, 'endPoint.address');
-    const target = this.#target(fd, address, 'endPoint.address', 'connect', port);
-    const opts = connectOptions(options);
-    if (this.#listening) {
-      // Socket.cs Connect: a listening socket cannot connect (the kernel says EISCONN).
-      throw refused('EISCONN', 'connect', { address: target, port, hint: 'the socket is listening' });
-    }
-    return this.#handOff(() => connectFd(fd, target, port, opts), 'a net.Socket (connect())');
+    const target = this.#handle.target(address, 'endPoint.address', 'connect', port);
+    return this.#handle.connect(target, port, connectOptions(options));
   }
 
   /**
@@ -880,21 +692,10 @@ export class Socket implements Disposable {
    * udp.on('message', (msg, rinfo) => udp.send(msg, rinfo.port, rinfo.address));
    */
   toDgram(options?: ToDgramOptions): dgram.Socket {
-    const fd = this.#open();
+    this.#open();
     checkPlatform('toDgram');
     this.#checkType(SocketType.Dgram, 'toDgram()');
-    const opts = dgramOptions(options);
-    const ipv6 = this.#family === AddressFamily.InterNetworkV6;
-    // Only a Socket that sent may have been bound by the kernel: ask it then.
-    if (!this.#bound && !(this.#handle.didIO && this.#isBound(fd))) bindWildcard(fd, this.#ipv6);
-    this.#bound = true;
-    let reuse: number;
-    try {
-      reuse = this.#optionsUntouched ? 0 : binding.getsockoptInt(fd, SOL_SOCKET, UV_UDP_REUSE);
-    } catch (err) {
-      fromNative(err);
-    }
-    return this.#handOff(() => dgramFromFd(fd, ipv6, reuse, opts), 'a dgram.Socket (toDgram())');
+    return this.#handle.toDgram(dgramOptions(options));
   }
 
   /**
@@ -923,41 +724,11 @@ export class Socket implements Disposable {
     this.close();
   }
 
-  // Runs a hand-off: the Socket is detached on success, see SocketHandle.runHandOff.
-  #handOff<T>(adopt: () => T, owner: string): T {
-    return this.#handle.runHandOff(adopt, owner);
-  }
-
   // Datagram I/O needs a datagram socket, and an event loop the addon can watch.
   #checkDatagramIO(method: string): void {
-    if (process.platform === 'win32') {
-      throw featureUnavailable(`${method} is unavailable on Windows: the addon has no overlapped-I/O watcher there`);
-    }
-    checkRuntime('eventLoop');
+    this.#open();
+    checkDatagramIO(method);
     this.#checkType(SocketType.Dgram, method);
-  }
-
-  // The descriptor's datagram I/O; made on first use, which makes the
-  // descriptor non-blocking: a failure of that system call is the call's
-  // rejected promise, as any other.
-  #io(): DatagramIO | Promise<never> {
-    try {
-      return this.#handle.io(this.#family === AddressFamily.InterNetworkV6);
-    } catch (err) {
-      return Promise.reject(asSocketError(err));
-    }
-  }
-
-  // Socket.cs ReceiveFrom: "You must call the Bind method before performing
-  // this operation." A socket the kernel bound (by a send) counts as bound.
-  #checkBound(fd: number, method: string): void {
-    if (this.#bound) return;
-    if (!this.#isBound(fd)) {
-      throw Object.assign(new Error(`${method} needs a bound socket: call bind() first (or send first)`), {
-        code: 'ERR_SOCKET_NOT_BOUND',
-      });
-    }
-    this.#bound = true;
   }
 
   #checkType(type: SocketType, method: string): void {
@@ -968,10 +739,5 @@ export class Socket implements Disposable {
 
   #open(): number {
     return this.#handle.fdOrThrow();
-  }
-
-  // Socket.cs Serialize: see address.ts targetAddress.
-  #target(fd: number, address: unknown, name: string, syscall: string, port: number): string {
-    return targetAddress(this.#ipv6, () => readDualMode(fd), address, name, syscall, port);
   }
 }

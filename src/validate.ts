@@ -67,3 +67,11 @@ export function validateBytes(value: unknown, name: string, min: number, max: nu
   if (length < min || length > max) throw outOfRange(`${name}.byteLength`, `>= ${min} && <= ${max}`, length);
   return value;
 }
+
+/** `endPoint.address` (checked by the caller) and `endPoint.port`, each read once. @internal */
+export function readEndPoint(endPoint: unknown): { address: unknown; port: number } {
+  const object = validateObject(endPoint, 'endPoint') as { address?: unknown; port?: unknown };
+  const address = object.address;
+  const port = validatePort(object.port, 'endPoint.port');
+  return { address, port };
+}

@@ -368,6 +368,19 @@ test(
 );
 
 test(
+  'toDgram() of fd 0: fcntl(F_DUPFD_CLOEXEC) failing: the dgram.Socket already made is closed, not left unbound and open',
+  { skip },
+  () => {
+    const { facts } = ran('toDgram-fd0-dup-EMFILE-dgram-closed', 'fcntl', 'EMFILE');
+    assert.equal(facts.socketFd, 0, 'the Socket got descriptor 0');
+    isSocketError(facts.error, 'EMFILE', 'fcntl');
+    assert.equal(facts.made, 1, 'toDgram() made one dgram.Socket');
+    assert.deepEqual(facts.closed, [true], "the dgram.Socket emitted 'close'");
+    assert.equal(facts.afterwards.state, 'open', 'the Socket keeps fd 0');
+  },
+);
+
+test(
   'toDgram() of fd 0: closing fd 0 after Node owns the copy fails with EIO: no orphaned dgram socket, the Socket does not keep fd 0',
   { skip },
   () => {

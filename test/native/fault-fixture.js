@@ -341,6 +341,37 @@ const scenarios = {
     facts.fd0AfterUdpClose = fdTarget(0);
     return facts;
   },
+  // toDgram() of descriptor 0: the copy fails after the dgram.Socket was
+  // made (unbound); that socket must be closed, not left behind with its handle.
+  async 'toDgram-fd0-dup-EMFILE-dgram-closed'() {
+    const dgram = require('node:dgram');
+    const made = [];
+    const createSocket = dgram.createSocket;
+    dgram.createSocket = function (...args) {
+      const udp = createSocket.apply(this, args);
+      made.push(udp);
+      return udp;
+    };
+    const socket = v6(SocketType.Dgram, ProtocolType.Udp);
+    socket.bind({ address: '::1', port: 0 });
+    const fd = socket.fd;
+    arm('fcntl', 'EMFILE', { fd, cmd: F_DUPFD_CLOEXEC });
+    const error = attempt(() => socket.toDgram());
+    dgram.createSocket = createSocket;
+    // close() emits 'close' on the next tick: listening now is in time.
+    const closed = await Promise.all(
+      made.map(
+        (udp) =>
+          new Promise((resolve) => {
+            udp.once('close', () => resolve(true));
+            setTimeout(() => resolve(false), 500);
+          }),
+      ),
+    );
+    const facts = { error, socketFd: fd, made: made.length, closed, afterwards: state(socket) };
+    socket.close();
+    return facts;
+  },
   // toDgram() of descriptor 0: Node owns the copy and closing the original
   // fd 0 reports EIO (Linux released it anyway). The hand-off must not leave
   // the Socket claiming fd 0, nor the dgram socket orphaned.
