@@ -4,10 +4,9 @@
 // network namespace made for this test (unshare -n), never on the host.
 const assert = require('node:assert/strict');
 const { spawnSync } = require('node:child_process');
-const fs = require('node:fs');
 const path = require('node:path');
 const { test, before } = require('node:test');
-const { checkSocketLeaks } = require('./helpers');
+const { checkSocketLeaks, noNamespace, hostBindv6only } = require('./helpers');
 
 checkSocketLeaks();
 
@@ -19,13 +18,10 @@ const script = [
   'exec "$0" "$1"',
 ].join(' && ');
 
-const probe = spawnSync('unshare', ['-n', 'true'], { encoding: 'utf8', timeout: 10000 });
-const skip =
-  probe.status === 0 ? false : `unshare -n is not permitted here: ${(probe.stderr || String(probe.error)).trim()}`;
+const skip = noNamespace();
 
 let facts;
-const hostSetting = () => fs.readFileSync('/proc/sys/net/ipv6/bindv6only', 'utf8');
-const hostBefore = hostSetting();
+const hostBefore = skip ? null : hostBindv6only();
 
 before(() => {
   if (skip) return;
@@ -40,7 +36,7 @@ before(() => {
 
 test('the namespace really has bindv6only=1 and the host keeps its own setting', { skip }, () => {
   assert.equal(facts.bindv6only, '1');
-  assert.equal(hostSetting(), hostBefore);
+  assert.equal(hostBindv6only(), hostBefore);
 });
 
 test(

@@ -35,13 +35,9 @@ const {
   ProtocolType,
   SocketOptionLevel: Level,
   SocketOptionName: Name,
-  platform,
   getDualMode,
-  mapToIPv6,
-  mapToIPv4,
-  isIPv4MappedToIPv6,
 } = require('dualmode');
-const { openSockets } = require('./helpers');
+const { openSockets, fdTarget, isSocketFd, linuxOnly } = require('./helpers');
 
 // "1": every known bug fails the properties; or a comma-separated list of KNOWN_BUGS keys.
 const STRICT_SET = new Set((process.env.DUALMODE_STRICT_PROPERTIES ?? '').split(',').filter(Boolean));
@@ -111,6 +107,9 @@ async function nothingLater(what) {
   assert.deepEqual(late.splice(0), [], `${what}: nothing may be thrown, rejected or collected later`);
 }
 
+/** The skip reason of the properties off Linux: every run ends by comparing the socket descriptors of /proc/self/fd. */
+const runsNeedFdTable = linuxOnly('every run compares the socket descriptors in /proc/self/fd');
+
 /** Waits up to 1 s for Node's closes, then asserts the socket fds equal `baseline`. */
 async function socketsBackTo(baseline, what) {
   const want = JSON.stringify(baseline);
@@ -118,16 +117,6 @@ async function socketsBackTo(baseline, what) {
   while (JSON.stringify(openSockets()) !== want && Date.now() < deadline) await delay(5);
   assert.deepEqual(openSockets(), baseline, `${what}: the socket descriptors differ from the baseline`);
 }
-
-function fdTarget(fd) {
-  try {
-    return fs.readlinkSync(`/proc/self/fd/${fd}`);
-  } catch {
-    return null;
-  }
-}
-
-const isSocketFd = (fd) => (fdTarget(fd) ?? '').startsWith('socket:');
 
 // ---------------------------------------------------------------------------
 // Outcomes: what a call did, and what the reference model says it may do.
@@ -1307,6 +1296,7 @@ async function check(t, property, numRuns) {
 }
 
 module.exports = {
+  runsNeedFdTable,
   strict,
   SCALE,
   params,
