@@ -9,10 +9,11 @@
 const assert = require('node:assert/strict');
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
-const { test, before } = require('node:test');
-const { checkSocketLeaks, linuxOnly, noHandOffs } = require('./helpers');
+const { before } = require('node:test');
+const { checkSocketLeaks, linuxOnly, noHandOffs, testsNeeding } = require('./helpers');
 
 checkSocketLeaks();
+const test = testsNeeding(noHandOffs);
 
 const root = path.join(__dirname, '..');
 const fixture = path.join(__dirname, 'fixtures', 'cluster-primary.js');
@@ -39,37 +40,33 @@ function outcome() {
   return `status ${run.status}, signal ${run.signal}, error ${run.error}\nstdout:\n${run.stdout}\nstderr:\n${run.stderr}`;
 }
 
-test('the cluster primary runs to completion and exits 0 within 30 s', { skip: noHandOffs }, () => {
+test('the cluster primary runs to completion and exits 0 within 30 s', () => {
   assert.equal(run.error, undefined, outcome());
   assert.equal(run.signal, null, outcome());
   assert.equal(run.status, 0, outcome());
   assert.equal(run.stderr, '', 'nothing on stderr (no error, no warning)');
 });
 
-test(
-  'toServer() in each cluster worker returns a server that is already listening, dual-mode on [::]',
-  { skip: noHandOffs },
-  () => {
-    assert.ok(report, outcome());
-    assert.equal(report.workers.length, 2);
-    for (const worker of report.workers) {
-      assert.equal(worker.dualModeBeforeHandOff, true, `worker ${worker.id}`);
-      assert.equal(worker.listening, true, `worker ${worker.id}: server.listening right after toServer()`);
-      assert.deepEqual(worker.address, { address: '::', family: 'IPv6', port: report.port }, `worker ${worker.id}`);
-      assert.equal(worker.dualMode, true, `worker ${worker.id}: getDualMode(server) after the hand-off`);
-    }
-    assert.ok(Number.isInteger(report.port) && report.port > 0 && report.port <= 65535, `port ${report.port}`);
-    assert.deepEqual(
-      report.workers.map((worker) => worker.id),
-      [1, 2],
-    );
-    assert.notEqual(report.workers[0].pid, report.workers[1].pid, 'two worker processes');
-  },
-);
+test('toServer() in each cluster worker returns a server that is already listening, dual-mode on [::]', () => {
+  assert.ok(report, outcome());
+  assert.equal(report.workers.length, 2);
+  for (const worker of report.workers) {
+    assert.equal(worker.dualModeBeforeHandOff, true, `worker ${worker.id}`);
+    assert.equal(worker.listening, true, `worker ${worker.id}: server.listening right after toServer()`);
+    assert.deepEqual(worker.address, { address: '::', family: 'IPv6', port: report.port }, `worker ${worker.id}`);
+    assert.equal(worker.dualMode, true, `worker ${worker.id}: getDualMode(server) after the hand-off`);
+  }
+  assert.ok(Number.isInteger(report.port) && report.port > 0 && report.port <= 65535, `port ${report.port}`);
+  assert.deepEqual(
+    report.workers.map((worker) => worker.id),
+    [1, 2],
+  );
+  assert.notEqual(report.workers[0].pid, report.workers[1].pid, 'two worker processes');
+});
 
 test(
   'both workers listen on the same port, each on its own descriptor, not through a listener of the primary',
-  { skip: noHandOffs || linuxOnly('counts the listeners in /proc/net/tcp6') },
+  { skip: linuxOnly('counts the listeners in /proc/net/tcp6') },
   () => {
     assert.ok(report, outcome());
     // With SO_REUSEPORT the kernel holds one listening socket per worker; had
@@ -79,7 +76,7 @@ test(
   },
 );
 
-test('IPv4 clients of 127.0.0.1 reach both workers, which see them as ::ffff:127.0.0.1', { skip: noHandOffs }, () => {
+test('IPv4 clients of 127.0.0.1 reach both workers, which see them as ::ffff:127.0.0.1', () => {
   assert.ok(report, outcome());
   assert.deepEqual(report.ids, [1, 2], 'both workers answered');
   assert.ok(report.attempts >= 2 && report.attempts <= 200, `attempts ${report.attempts}`);
@@ -93,7 +90,7 @@ test('IPv4 clients of 127.0.0.1 reach both workers, which see them as ::ffff:127
   }
 });
 
-test('an IPv6 client of ::1 is served by a worker too', { skip: noHandOffs }, () => {
+test('an IPv6 client of ::1 is served by a worker too', () => {
   assert.ok(report, outcome());
   assert.ok([1, 2].includes(report.ipv6.id), `worker ${report.ipv6.id}`);
   assert.equal(report.ipv6.localAddress, '::1');
@@ -101,38 +98,30 @@ test('an IPv6 client of ::1 is served by a worker too', { skip: noHandOffs }, ()
   assert.equal(report.ipv6.remoteFamily, 'IPv6');
 });
 
-test(
-  'each worker closes its server on request and exits 0 on its own, after disconnecting',
-  { skip: noHandOffs },
-  () => {
-    assert.ok(report, outcome());
-    assert.deepEqual(report.exits, [
-      { id: 1, code: 0, signal: null, exitedAfterDisconnect: true },
-      { id: 2, code: 0, signal: null, exitedAfterDisconnect: true },
-    ]);
-  },
-);
+test('each worker closes its server on request and exits 0 on its own, after disconnecting', () => {
+  assert.ok(report, outcome());
+  assert.deepEqual(report.exits, [
+    { id: 1, code: 0, signal: null, exitedAfterDisconnect: true },
+    { id: 2, code: 0, signal: null, exitedAfterDisconnect: true },
+  ]);
+});
 
-test(
-  "the primary's worker.disconnect() closes a worker's toServer() server, as it closes servers the worker made with listen(), so the worker exits 0",
-  { skip: noHandOffs },
-  () => {
-    const env = { ...process.env };
-    delete env.DUALMODE_DISABLE_IPV6;
-    const disconnectRun = spawnSync(process.execPath, [fixture, 'disconnect'], {
-      cwd: root,
-      env,
-      encoding: 'utf8',
-      timeout: 30_000,
-      killSignal: 'SIGKILL',
-    });
-    assert.equal(disconnectRun.status, 0, `status ${disconnectRun.status}\n${disconnectRun.stderr}`);
-    const result = JSON.parse(disconnectRun.stdout);
-    assert.equal(result.stopMode, 'disconnect');
-    assert.deepEqual(result.ids, [1, 2], 'both workers served before the disconnect');
-    assert.deepEqual(result.exits, [
-      { id: 1, code: 0, signal: null, exitedAfterDisconnect: true },
-      { id: 2, code: 0, signal: null, exitedAfterDisconnect: true },
-    ]);
-  },
-);
+test("the primary's worker.disconnect() closes a worker's toServer() server, as it closes servers the worker made with listen(), so the worker exits 0", () => {
+  const env = { ...process.env };
+  delete env.DUALMODE_DISABLE_IPV6;
+  const disconnectRun = spawnSync(process.execPath, [fixture, 'disconnect'], {
+    cwd: root,
+    env,
+    encoding: 'utf8',
+    timeout: 30_000,
+    killSignal: 'SIGKILL',
+  });
+  assert.equal(disconnectRun.status, 0, `status ${disconnectRun.status}\n${disconnectRun.stderr}`);
+  const result = JSON.parse(disconnectRun.stdout);
+  assert.equal(result.stopMode, 'disconnect');
+  assert.deepEqual(result.ids, [1, 2], 'both workers served before the disconnect');
+  assert.deepEqual(result.exits, [
+    { id: 1, code: 0, signal: null, exitedAfterDisconnect: true },
+    { id: 2, code: 0, signal: null, exitedAfterDisconnect: true },
+  ]);
+});

@@ -38,6 +38,18 @@ const noDatagramIO =
   process.platform === 'win32' && "a Socket's datagram I/O is unavailable on Windows (no overlapped-I/O watcher)";
 
 /**
+ * node:test's test() for a file whose every test needs what `reason` says
+ * is missing: each is skipped with it when it is set; elsewhere a test's own
+ * skip option applies. `const test = testsNeeding(noHandOffs);`
+ */
+function testsNeeding(reason) {
+  return (name, options, fn) =>
+    typeof options === 'function'
+      ? test(name, { skip: reason }, options)
+      : test(name, { ...options, skip: reason || options.skip }, fn);
+}
+
+/**
  * The IPV6_V6ONLY (0 or 1) a new IPv6 socket starts with on this host:
  * net.ipv6.bindv6only on Linux, net.inet6.ip6.v6only on macOS; null
  * elsewhere (Windows starts every IPv6 socket IPv6-only, and lets no one
@@ -343,6 +355,7 @@ module.exports = {
   noDatagramIO,
   noFileDescriptors,
   noDualPacketInfo,
+  testsNeeding,
   noFdTable,
   fdTarget,
   isSocketFd,

@@ -7,7 +7,7 @@ const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
-const { test } = require('node:test');
+const { test: testEverywhere } = require('node:test');
 const {
   Socket,
   AddressFamily,
@@ -20,16 +20,20 @@ const {
 } = require('dualmode');
 const {
   checkSocketLeaks,
+  testsNeeding,
+  noHandOffs,
+  noFdTable,
+  linuxOnly,
+  fdTarget,
   track,
   socketError,
   coded,
-  fdTarget,
-  linuxOnly,
-  noHandOffs,
-  noFdTable,
 } = require('./helpers');
 
 checkSocketLeaks();
+// The one test that runs on Windows too (testEverywhere) checks that the hand-offs refuse there.
+const test = testsNeeding(noHandOffs);
+const testFds = testsNeeding(noHandOffs || noFdTable); // these read /proc/self/fd too
 
 const TIMEOUT = 5000;
 
@@ -317,65 +321,60 @@ function matrixServer(t, spec) {
 }
 
 for (const spec of SERVERS) {
-  test(
-    `${spec.name} accepts exactly the clients .NET says, and echoes (DualModeConnectToIPEndPoint / DualModeAccept: ${spec.dotnet})`,
-    { skip: noHandOffs },
-    async (t) => {
-      for (const client of CLIENTS) {
-        const reaches = client.target === '127.0.0.1' ? spec.ipv4 : spec.ipv6;
-        const title = `${client.name} ${reaches ? 'connects and round-trips data' : 'is refused with ECONNREFUSED'}`;
-        await t.test(title, async (t) => {
-          const { server, connections, port } = matrixServer(t, spec);
-          assert.equal(server.listening, true);
-          assert.deepEqual(server.address(), { address: spec.local, family: spec.family, port });
-          const accepted = reaches ? waitFor(server, 'connection') : null;
-          const conn = trackClient(t, client.connect(t, port));
-          assert.ok(conn instanceof net.Socket);
+  test(`${spec.name} accepts exactly the clients .NET says, and echoes (DualModeConnectToIPEndPoint / DualModeAccept: ${spec.dotnet})`, async (t) => {
+    for (const client of CLIENTS) {
+      const reaches = client.target === '127.0.0.1' ? spec.ipv4 : spec.ipv6;
+      const title = `${client.name} ${reaches ? 'connects and round-trips data' : 'is refused with ECONNREFUSED'}`;
+      await t.test(title, async (t) => {
+        const { server, connections, port } = matrixServer(t, spec);
+        assert.equal(server.listening, true);
+        assert.deepEqual(server.address(), { address: spec.local, family: spec.family, port });
+        const accepted = reaches ? waitFor(server, 'connection') : null;
+        const conn = trackClient(t, client.connect(t, port));
+        assert.ok(conn instanceof net.Socket);
 
-          if (!reaches) {
-            const err = await waitFor(conn, 'error');
-            assert.equal(err.code, 'ECONNREFUSED');
-            assert.equal(err.syscall, 'connect');
-            assert.equal(err.address, client.form);
-            assert.equal(err.port, port);
-            assert.equal(connections.length, 0, 'the server accepted nothing');
-            return;
-          }
+        if (!reaches) {
+          const err = await waitFor(conn, 'error');
+          assert.equal(err.code, 'ECONNREFUSED');
+          assert.equal(err.syscall, 'connect');
+          assert.equal(err.address, client.form);
+          assert.equal(err.port, port);
+          assert.equal(connections.length, 0, 'the server accepted nothing');
+          return;
+        }
 
-          await waitFor(conn, 'connect');
-          const peer = await accepted;
-          // The client's view: the server address as the client asked for it.
-          assert.equal(conn.remoteAddress, client.form);
-          assert.equal(conn.remoteFamily, client.family);
-          assert.equal(conn.remotePort, port);
-          assert.equal(conn.localAddress, client.form);
-          assert.equal(conn.localFamily, client.family);
-          // The server's view (AgnosticListenerTest.ConnectWithV4AndV6_Success):
-          // an IPv4 peer on an IPv6 listener is ::ffff:127.0.0.1, family IPv6.
-          const peerAddress =
-            spec.family === 'IPv4' ? '127.0.0.1' : client.target === '127.0.0.1' ? '::ffff:127.0.0.1' : '::1';
-          assert.equal(peer.remoteAddress, peerAddress);
-          assert.equal(peer.remoteFamily, spec.family);
-          assert.equal(peer.remotePort, conn.localPort);
-          assert.equal(peer.localAddress, peerAddress);
-          assert.equal(peer.localPort, port);
-          assert.equal(getDualMode(peer), spec.acceptedDual, 'dualMode of the accepted socket (AssertDualModeEnabled)');
-          assert.equal(connections.length, 1);
+        await waitFor(conn, 'connect');
+        const peer = await accepted;
+        // The client's view: the server address as the client asked for it.
+        assert.equal(conn.remoteAddress, client.form);
+        assert.equal(conn.remoteFamily, client.family);
+        assert.equal(conn.remotePort, port);
+        assert.equal(conn.localAddress, client.form);
+        assert.equal(conn.localFamily, client.family);
+        // The server's view (AgnosticListenerTest.ConnectWithV4AndV6_Success):
+        // an IPv4 peer on an IPv6 listener is ::ffff:127.0.0.1, family IPv6.
+        const peerAddress =
+          spec.family === 'IPv4' ? '127.0.0.1' : client.target === '127.0.0.1' ? '::ffff:127.0.0.1' : '::1';
+        assert.equal(peer.remoteAddress, peerAddress);
+        assert.equal(peer.remoteFamily, spec.family);
+        assert.equal(peer.remotePort, conn.localPort);
+        assert.equal(peer.localAddress, peerAddress);
+        assert.equal(peer.localPort, port);
+        assert.equal(getDualMode(peer), spec.acceptedDual, 'dualMode of the accepted socket (AssertDualModeEnabled)');
+        assert.equal(connections.length, 1);
 
-          const payload = Buffer.from(`${client.name} -> ${spec.name}`);
-          assert.deepEqual(await echo(conn, payload), payload);
-        });
-      }
-    },
-  );
+        const payload = Buffer.from(`${client.name} -> ${spec.name}`);
+        assert.deepEqual(await echo(conn, payload), payload);
+      });
+    }
+  });
 }
 
 // ---------------------------------------------------------------------------
 // 2. A family mismatch is refused before anything reaches Node.
 
-test(
+testFds(
   'connect() to an IPv4 address on an IPv6 socket with dualMode false throws EAFNOSUPPORT synchronously and leaves the Socket open (Socket_ConnectV4IPEndPointToV4Host_Throws, Socket_BeginConnectV4IPAddressToV4Host_Throws)',
-  { skip: noHandOffs || noFdTable },
   async (t) => {
     const { port } = serve(t, bound(v6Tcp(t), '::1'));
     const socket = v6Tcp(t);
@@ -407,9 +406,8 @@ test(
   },
 );
 
-test(
+testFds(
   'connect() to an IPv6 address on an IPv4 socket throws EAFNOSUPPORT synchronously and leaves the Socket open',
-  { skip: noHandOffs || noFdTable },
   async (t) => {
     const { port } = serve(t, bound(v4Tcp(t), '127.0.0.1'));
     const socket = v4Tcp(t);
@@ -435,82 +433,70 @@ test(
 // ---------------------------------------------------------------------------
 // 3. What connect() and toServer() return, and the detached Socket.
 
-test(
-  'connect() returns a net.Socket that connects like net.connect(): connecting first, then connect and ready with its addresses',
-  { skip: noHandOffs },
-  async (t) => {
-    const { port } = serve(t, dualTcp(t));
-    const socket = dualTcp(t);
-    const client = trackClient(t, socket.connect({ address: '127.0.0.1', port }));
-    assert.ok(client instanceof net.Socket);
-    assert.equal(client.connecting, true);
-    assert.equal(client.pending, true);
-    assert.equal(client.readyState, 'opening');
-    assert.equal(client.remoteAddress, undefined);
-    const ready = waitFor(client, 'ready');
-    await waitFor(client, 'connect');
-    await ready;
-    assert.equal(client.connecting, false);
-    assert.equal(client.pending, false);
-    assert.equal(client.readyState, 'open');
-    assert.equal(client.remoteAddress, '::ffff:127.0.0.1');
-    assert.equal(client.remoteFamily, 'IPv6');
-    assert.equal(client.remotePort, port);
-    assert.equal(client.localAddress, '::ffff:127.0.0.1');
-    assert.ok(client.localPort > 0);
-    assert.equal(getDualMode(client), true, 'dual mode set before the hand-off stays in force');
-    const payload = Buffer.from('round trip');
-    assert.deepEqual(await echo(client, payload), payload);
-  },
-);
+test('connect() returns a net.Socket that connects like net.connect(): connecting first, then connect and ready with its addresses', async (t) => {
+  const { port } = serve(t, dualTcp(t));
+  const socket = dualTcp(t);
+  const client = trackClient(t, socket.connect({ address: '127.0.0.1', port }));
+  assert.ok(client instanceof net.Socket);
+  assert.equal(client.connecting, true);
+  assert.equal(client.pending, true);
+  assert.equal(client.readyState, 'opening');
+  assert.equal(client.remoteAddress, undefined);
+  const ready = waitFor(client, 'ready');
+  await waitFor(client, 'connect');
+  await ready;
+  assert.equal(client.connecting, false);
+  assert.equal(client.pending, false);
+  assert.equal(client.readyState, 'open');
+  assert.equal(client.remoteAddress, '::ffff:127.0.0.1');
+  assert.equal(client.remoteFamily, 'IPv6');
+  assert.equal(client.remotePort, port);
+  assert.equal(client.localAddress, '::ffff:127.0.0.1');
+  assert.ok(client.localPort > 0);
+  assert.equal(getDualMode(client), true, 'dual mode set before the hand-off stays in force');
+  const payload = Buffer.from('round trip');
+  assert.deepEqual(await echo(client, payload), payload);
+});
 
-test(
-  'after connect() the Socket is detached: its members throw ERR_SOCKET_DETACHED naming net.Socket, and close() does nothing',
-  { skip: noHandOffs },
-  async (t) => {
-    const { port } = serve(t, dualTcp(t));
-    const socket = dualTcp(t);
-    const client = trackClient(t, socket.connect({ address: '::1', port }));
-    const detached = coded(Error, 'ERR_SOCKET_DETACHED', /net\.Socket/);
-    assert.throws(() => socket.fd, detached);
-    assert.throws(() => socket.dualMode, detached);
-    assert.throws(() => socket.localEndPoint, detached);
-    refuses(t, () => socket.connect({ address: '::1', port }), detached);
-    refuses(t, () => socket.toServer(), detached);
-    assert.throws(() => socket.detach(), detached);
-    assert.equal(socket.addressFamily, AddressFamily.InterNetworkV6);
-    assert.equal(socket.socketType, SocketType.Stream);
-    socket.close();
-    socket[Symbol.dispose]();
-    await waitFor(client, 'connect');
-    const payload = Buffer.from('still mine');
-    assert.deepEqual(await echo(client, payload), payload, 'the net.Socket still owns a working descriptor');
-  },
-);
+test('after connect() the Socket is detached: its members throw ERR_SOCKET_DETACHED naming net.Socket, and close() does nothing', async (t) => {
+  const { port } = serve(t, dualTcp(t));
+  const socket = dualTcp(t);
+  const client = trackClient(t, socket.connect({ address: '::1', port }));
+  const detached = coded(Error, 'ERR_SOCKET_DETACHED', /net\.Socket/);
+  assert.throws(() => socket.fd, detached);
+  assert.throws(() => socket.dualMode, detached);
+  assert.throws(() => socket.localEndPoint, detached);
+  refuses(t, () => socket.connect({ address: '::1', port }), detached);
+  refuses(t, () => socket.toServer(), detached);
+  assert.throws(() => socket.detach(), detached);
+  assert.equal(socket.addressFamily, AddressFamily.InterNetworkV6);
+  assert.equal(socket.socketType, SocketType.Stream);
+  socket.close();
+  socket[Symbol.dispose]();
+  await waitFor(client, 'connect');
+  const payload = Buffer.from('still mine');
+  assert.deepEqual(await echo(client, payload), payload, 'the net.Socket still owns a working descriptor');
+});
 
-test(
-  'after toServer() the Socket is detached: its members throw ERR_SOCKET_DETACHED naming net.Server, and close() does nothing',
-  { skip: noHandOffs },
-  async (t) => {
-    const socket = dualTcp(t);
-    const { server, port } = serve(t, socket);
-    assert.ok(server instanceof net.Server);
-    const detached = coded(Error, 'ERR_SOCKET_DETACHED', /net\.Server/);
-    assert.throws(() => socket.fd, detached);
-    assert.throws(() => socket.isBound, detached);
-    assert.throws(() => socket.listen(), detached);
-    refuses(t, () => socket.toServer(), detached);
-    refuses(t, () => socket.connect({ address: '::1', port }), detached);
-    socket.close();
-    assert.equal(server.listening, true);
-    const client = trackClient(t, net.connect({ host: '127.0.0.1', port }));
-    await waitFor(client, 'connect');
-    const payload = Buffer.from('server still listening');
-    assert.deepEqual(await echo(client, payload), payload);
-  },
-);
+test('after toServer() the Socket is detached: its members throw ERR_SOCKET_DETACHED naming net.Server, and close() does nothing', async (t) => {
+  const socket = dualTcp(t);
+  const { server, port } = serve(t, socket);
+  assert.ok(server instanceof net.Server);
+  const detached = coded(Error, 'ERR_SOCKET_DETACHED', /net\.Server/);
+  assert.throws(() => socket.fd, detached);
+  assert.throws(() => socket.isBound, detached);
+  assert.throws(() => socket.listen(), detached);
+  refuses(t, () => socket.toServer(), detached);
+  refuses(t, () => socket.connect({ address: '::1', port }), detached);
+  socket.close();
+  assert.equal(server.listening, true);
+  const client = trackClient(t, net.connect({ host: '127.0.0.1', port }));
+  await waitFor(client, 'connect');
+  const payload = Buffer.from('server still listening');
+  assert.deepEqual(await echo(client, payload), payload);
+});
 
-test('connect() from a bound Socket keeps its local address and port', { skip: noHandOffs }, async (t) => {
+test('connect() from a bound Socket keeps its local address and port', async (t) => {
   const { server, port } = serve(t, dualTcp(t));
   const socket = dualTcp(t);
   socket.bind({ address: '127.0.0.1', port: 0 });
@@ -527,64 +513,56 @@ test('connect() from a bound Socket keeps its local address and port', { skip: n
 // ---------------------------------------------------------------------------
 // 4. A refused connection leaves nothing behind.
 
-test(
-  'a refused connect() emits ECONNREFUSED, closes the descriptor and lets the process exit by itself',
-  { skip: noHandOffs },
-  () => {
-    const fixture = path.join(__dirname, 'fixtures', 'net-refused.js');
-    const started = Date.now();
-    const child = spawnSync(process.execPath, [fixture], { encoding: 'utf8', timeout: 10_000 });
-    const elapsed = Date.now() - started;
-    assert.equal(child.error, undefined, `the child did not exit by itself: ${child.error}`);
-    assert.equal(child.signal, null, child.stderr);
-    assert.equal(child.status, 0, child.stderr);
-    assert.ok(elapsed < 5000, `the child took ${elapsed} ms`);
-    const report = JSON.parse(child.stdout);
-    assert.equal(report.dualModeBefore, true);
-    assert.deepEqual(report.error, {
-      code: 'ECONNREFUSED',
-      syscall: 'connect',
-      address: '::ffff:127.0.0.1',
-      port: report.port,
-    });
-    assert.match(report.fdBefore, /^socket:\[\d+\]$/);
-    assert.notEqual(report.fdAtError, report.fdBefore, 'the descriptor is closed by the time of the error');
-    assert.equal(report.fstatAtError, 'EBADF');
-    assert.equal(report.closeHadError, true);
-    assert.equal(report.destroyed, true);
-    assert.deepEqual(report.socketsLeft, []);
-  },
-);
+test('a refused connect() emits ECONNREFUSED, closes the descriptor and lets the process exit by itself', () => {
+  const fixture = path.join(__dirname, 'fixtures', 'net-refused.js');
+  const started = Date.now();
+  const child = spawnSync(process.execPath, [fixture], { encoding: 'utf8', timeout: 10_000 });
+  const elapsed = Date.now() - started;
+  assert.equal(child.error, undefined, `the child did not exit by itself: ${child.error}`);
+  assert.equal(child.signal, null, child.stderr);
+  assert.equal(child.status, 0, child.stderr);
+  assert.ok(elapsed < 5000, `the child took ${elapsed} ms`);
+  const report = JSON.parse(child.stdout);
+  assert.equal(report.dualModeBefore, true);
+  assert.deepEqual(report.error, {
+    code: 'ECONNREFUSED',
+    syscall: 'connect',
+    address: '::ffff:127.0.0.1',
+    port: report.port,
+  });
+  assert.match(report.fdBefore, /^socket:\[\d+\]$/);
+  assert.notEqual(report.fdAtError, report.fdBefore, 'the descriptor is closed by the time of the error');
+  assert.equal(report.fstatAtError, 'EBADF');
+  assert.equal(report.closeHadError, true);
+  assert.equal(report.destroyed, true);
+  assert.deepEqual(report.socketsLeft, []);
+});
 
 // ---------------------------------------------------------------------------
 // 5. toServer(): bind, listen and the server it returns.
 
-test(
-  'toServer() binds an unbound dual-mode socket to [::]:0 with SO_REUSEADDR and accepts IPv4 and IPv6 clients',
-  { skip: noHandOffs },
-  async (t) => {
-    const socket = dualTcp(t);
-    assert.equal(socket.isBound, false);
-    assert.equal(reuseAddrOf(socket), 0);
-    const { server, port } = serve(t, socket);
-    assert.equal(server.address().address, '::');
-    assert.equal(server.address().family, 'IPv6');
-    assert.ok(port > 0);
-    assert.equal(peekReuseAddr(server._handle.fd), 1);
-    assert.equal(getDualMode(server), true);
-    for (const [host, form] of [
-      ['127.0.0.1', '::ffff:127.0.0.1'],
-      ['::1', '::1'],
-    ]) {
-      const accepted = waitFor(server, 'connection');
-      const client = trackClient(t, net.connect({ host, port }));
-      await waitFor(client, 'connect');
-      assert.equal((await accepted).remoteAddress, form);
-    }
-  },
-);
+test('toServer() binds an unbound dual-mode socket to [::]:0 with SO_REUSEADDR and accepts IPv4 and IPv6 clients', async (t) => {
+  const socket = dualTcp(t);
+  assert.equal(socket.isBound, false);
+  assert.equal(reuseAddrOf(socket), 0);
+  const { server, port } = serve(t, socket);
+  assert.equal(server.address().address, '::');
+  assert.equal(server.address().family, 'IPv6');
+  assert.ok(port > 0);
+  assert.equal(peekReuseAddr(server._handle.fd), 1);
+  assert.equal(getDualMode(server), true);
+  for (const [host, form] of [
+    ['127.0.0.1', '::ffff:127.0.0.1'],
+    ['::1', '::1'],
+  ]) {
+    const accepted = waitFor(server, 'connection');
+    const client = trackClient(t, net.connect({ host, port }));
+    await waitFor(client, 'connect');
+    assert.equal((await accepted).remoteAddress, form);
+  }
+});
 
-test('toServer() binds an unbound IPv4 socket to 0.0.0.0:0', { skip: noHandOffs }, async (t) => {
+test('toServer() binds an unbound IPv4 socket to 0.0.0.0:0', async (t) => {
   const socket = v4Tcp(t);
   const { server, port } = serve(t, socket);
   assert.deepEqual(server.address(), { address: '0.0.0.0', family: 'IPv4', port });
@@ -595,41 +573,33 @@ test('toServer() binds an unbound IPv4 socket to 0.0.0.0:0', { skip: noHandOffs 
   await waitFor(client, 'connect');
 });
 
-test(
-  'toServer() keeps the address of an already-bound socket and leaves its SO_REUSEADDR alone',
-  { skip: noHandOffs },
-  (t) => {
-    for (const [address, local] of [
-      ['::1', '::1'],
-      ['127.0.0.1', '::ffff:127.0.0.1'],
-    ]) {
-      const socket = dualTcp(t);
-      socket.bind({ address, port: 0 });
-      const { port } = socket.localEndPoint;
-      const { server } = serve(t, socket);
-      assert.deepEqual(server.address(), { address: local, family: 'IPv6', port });
-      assert.equal(peekReuseAddr(server._handle.fd), 0);
-    }
-  },
-);
-
-test(
-  'toServer() on a socket that already listens keeps it listening: a connection queued before the hand-off is accepted',
-  { skip: noHandOffs },
-  async (t) => {
+test('toServer() keeps the address of an already-bound socket and leaves its SO_REUSEADDR alone', (t) => {
+  for (const [address, local] of [
+    ['::1', '::1'],
+    ['127.0.0.1', '::ffff:127.0.0.1'],
+  ]) {
     const socket = dualTcp(t);
-    socket.bind({ address: '::1', port: 0 });
-    socket.listen();
+    socket.bind({ address, port: 0 });
     const { port } = socket.localEndPoint;
-    // The kernel completes the handshake into the backlog; nobody accepts yet.
-    const client = trackClient(t, net.connect({ host: '::1', port }));
-    await waitFor(client, 'connect');
     const { server } = serve(t, socket);
-    const peer = await waitFor(server, 'connection');
-    assert.equal(peer.remotePort, client.localPort);
-    assert.equal(server.address().port, port);
-  },
-);
+    assert.deepEqual(server.address(), { address: local, family: 'IPv6', port });
+    assert.equal(peekReuseAddr(server._handle.fd), 0);
+  }
+});
+
+test('toServer() on a socket that already listens keeps it listening: a connection queued before the hand-off is accepted', async (t) => {
+  const socket = dualTcp(t);
+  socket.bind({ address: '::1', port: 0 });
+  socket.listen();
+  const { port } = socket.localEndPoint;
+  // The kernel completes the handshake into the backlog; nobody accepts yet.
+  const client = trackClient(t, net.connect({ host: '::1', port }));
+  await waitFor(client, 'connect');
+  const { server } = serve(t, socket);
+  const peer = await waitFor(server, 'connection');
+  assert.equal(peer.remotePort, client.localPort);
+  assert.equal(server.address().port, port);
+});
 
 /** The accept-queue limit the kernel holds for the listener on [::1]:port (Send-Q of ss), or undefined without ss. */
 function backlogOf(port) {
@@ -646,7 +616,7 @@ function backlogOf(port) {
 
 test(
   'toServer() on a socket not yet listening listens with backlog 511, as server.listen() does',
-  { skip: noHandOffs || linuxOnly('reads net.core.somaxconn in /proc/sys') },
+  { skip: linuxOnly('reads net.core.somaxconn in /proc/sys') },
   (t) => {
     const socket = dualTcp(t);
     socket.bind({ address: '::1', port: 0 });
@@ -659,7 +629,7 @@ test(
 
 // Node's server.listen({ fd, backlog }) ignores options.backlog on the fd
 // path (only a positional backlog counts); toServer() passes it positionally.
-test('listen(5) then toServer() keeps backlog 5', { skip: noHandOffs }, (t) => {
+test('listen(5) then toServer() keeps backlog 5', (t) => {
   const socket = dualTcp(t);
   socket.bind({ address: '::1', port: 0 });
   socket.listen(5);
@@ -668,9 +638,8 @@ test('listen(5) then toServer() keeps backlog 5', { skip: noHandOffs }, (t) => {
   assert.equal(backlog, 5);
 });
 
-test(
+testFds(
   'toServer() throws EADDRINUSE from listen synchronously when another socket listens on the port, and the Socket stays open and usable',
-  { skip: noHandOffs || noFdTable },
   async (t) => {
     const first = dualTcp(t);
     const second = dualTcp(t);
@@ -703,95 +672,78 @@ test(
   },
 );
 
-test(
-  'toServer() returns a server that is already listening, and still emits listening afterwards',
-  { skip: noHandOffs },
-  async (t) => {
-    const socket = dualTcp(t);
-    socket.bind({ address: '::1', port: 0 });
-    const { port } = socket.localEndPoint;
-    const { server } = serve(t, socket);
-    assert.equal(server.listening, true);
-    assert.deepEqual(server.address(), { address: '::1', family: 'IPv6', port });
-    await waitFor(server, 'listening');
-    assert.equal(server.listening, true);
-  },
-);
+test('toServer() returns a server that is already listening, and still emits listening afterwards', async (t) => {
+  const socket = dualTcp(t);
+  socket.bind({ address: '::1', port: 0 });
+  const { port } = socket.localEndPoint;
+  const { server } = serve(t, socket);
+  assert.equal(server.listening, true);
+  assert.deepEqual(server.address(), { address: '::1', family: 'IPv6', port });
+  await waitFor(server, 'listening');
+  assert.equal(server.listening, true);
+});
 
-test(
-  'server.close() closes the descriptor once: the handed-off Socket never closes the number again',
-  { skip: noHandOffs || noFdTable },
-  async (t) => {
-    const socket = dualTcp(t);
-    const { server } = serve(t, socket);
-    const fd = server._handle.fd;
-    const before = fdTarget(fd);
-    assert.match(before, /^socket:/);
-    await closeServer(server);
-    assert.notEqual(fdTarget(fd), before, 'the descriptor is closed');
-    assert.throws(() => fs.fstatSync(fd), { code: 'EBADF' });
-    // Let a new socket take the number, then close() the handed-off Socket.
-    let reuser;
-    for (let i = 0; i < 1024 && reuser === undefined; i++) {
-      const other = dualTcp(t);
-      if (other.fd === fd) reuser = other;
-    }
-    assert.ok(reuser, `no new socket got descriptor ${fd}`);
-    const reused = fdTarget(fd);
-    socket.close();
-    assert.equal(fdTarget(fd), reused, 'the new socket on that number is untouched');
-    assert.equal(reuser.closed, false);
-    assert.equal(reuseAddrOf(reuser), 0);
-  },
-);
+testFds('server.close() closes the descriptor once: the handed-off Socket never closes the number again', async (t) => {
+  const socket = dualTcp(t);
+  const { server } = serve(t, socket);
+  const fd = server._handle.fd;
+  const before = fdTarget(fd);
+  assert.match(before, /^socket:/);
+  await closeServer(server);
+  assert.notEqual(fdTarget(fd), before, 'the descriptor is closed');
+  assert.throws(() => fs.fstatSync(fd), { code: 'EBADF' });
+  // Let a new socket take the number, then close() the handed-off Socket.
+  let reuser;
+  for (let i = 0; i < 1024 && reuser === undefined; i++) {
+    const other = dualTcp(t);
+    if (other.fd === fd) reuser = other;
+  }
+  assert.ok(reuser, `no new socket got descriptor ${fd}`);
+  const reused = fdTarget(fd);
+  socket.close();
+  assert.equal(fdTarget(fd), reused, 'the new socket on that number is untouched');
+  assert.equal(reuser.closed, false);
+  assert.equal(reuseAddrOf(reuser), 0);
+});
 
 // ---------------------------------------------------------------------------
 // 6. Bad input: nothing is handed over, the Socket stays as it was.
 
-test(
-  'toServer() and connect() on a datagram socket throw ERR_SOCKET_BAD_TYPE and leave the Socket open and usable',
-  { skip: noHandOffs },
-  (t) => {
-    const udp = track(t, new Socket(SocketType.Dgram, ProtocolType.Udp));
-    const fd = udp.fd;
-    const badType = (err) => {
-      assert.ok(err instanceof Error);
-      assert.equal(err.code, 'ERR_SOCKET_BAD_TYPE');
-      return true;
-    };
-    refuses(t, () => udp.toServer(), badType);
-    refuses(t, () => udp.connect({ address: '::1', port: 9 }), badType);
-    assert.equal(udp.closed, false);
-    assert.equal(udp.fd, fd);
-    udp.bind({ address: '::1', port: 0 });
-    assert.equal(udp.localEndPoint.address, '::1');
-  },
-);
+test('toServer() and connect() on a datagram socket throw ERR_SOCKET_BAD_TYPE and leave the Socket open and usable', (t) => {
+  const udp = track(t, new Socket(SocketType.Dgram, ProtocolType.Udp));
+  const fd = udp.fd;
+  const badType = (err) => {
+    assert.ok(err instanceof Error);
+    assert.equal(err.code, 'ERR_SOCKET_BAD_TYPE');
+    return true;
+  };
+  refuses(t, () => udp.toServer(), badType);
+  refuses(t, () => udp.connect({ address: '::1', port: 9 }), badType);
+  assert.equal(udp.closed, false);
+  assert.equal(udp.fd, fd);
+  udp.bind({ address: '::1', port: 0 });
+  assert.equal(udp.localEndPoint.address, '::1');
+});
 
-test(
-  'options that are not an object throw ERR_INVALID_ARG_TYPE and leave the Socket open',
-  { skip: noHandOffs || noFdTable },
-  (t) => {
-    const socket = dualTcp(t);
-    const fd = socket.fd;
-    const before = fdTarget(fd);
-    for (const options of [5, 'pauseOnConnect', true, null]) {
-      refuses(t, () => socket.toServer(options), coded(TypeError, 'ERR_INVALID_ARG_TYPE', /options/));
-      refuses(
-        t,
-        () => socket.connect({ address: '::1', port: 9 }, options),
-        coded(TypeError, 'ERR_INVALID_ARG_TYPE', /options/),
-      );
-    }
-    assert.equal(socket.closed, false);
-    assert.equal(socket.fd, fd);
-    assert.equal(fdTarget(fd), before);
-  },
-);
+testFds('options that are not an object throw ERR_INVALID_ARG_TYPE and leave the Socket open', (t) => {
+  const socket = dualTcp(t);
+  const fd = socket.fd;
+  const before = fdTarget(fd);
+  for (const options of [5, 'pauseOnConnect', true, null]) {
+    refuses(t, () => socket.toServer(options), coded(TypeError, 'ERR_INVALID_ARG_TYPE', /options/));
+    refuses(
+      t,
+      () => socket.connect({ address: '::1', port: 9 }, options),
+      coded(TypeError, 'ERR_INVALID_ARG_TYPE', /options/),
+    );
+  }
+  assert.equal(socket.closed, false);
+  assert.equal(socket.fd, fd);
+  assert.equal(fdTarget(fd), before);
+});
 
-test(
+testFds(
   'an option of the wrong type throws before the descriptor is handed over; the Socket stays open and can still hand off',
-  { skip: noHandOffs || noFdTable },
   async (t) => {
     const listener = dualTcp(t);
     const cases = [
@@ -826,57 +778,49 @@ test(
   },
 );
 
-test(
-  'an fd named in the options is never adopted: toServer() and connect() use their own descriptor',
-  { skip: noHandOffs || noFdTable },
-  async (t) => {
-    const other = dualTcp(t);
-    other.bind({ address: '::1', port: 0 });
-    other.listen();
-    const otherPort = other.localEndPoint.port;
-    const otherFd = other.fd;
-    const otherLink = fdTarget(otherFd);
+testFds('an fd named in the options is never adopted: toServer() and connect() use their own descriptor', async (t) => {
+  const other = dualTcp(t);
+  other.bind({ address: '::1', port: 0 });
+  other.listen();
+  const otherPort = other.localEndPoint.port;
+  const otherFd = other.fd;
+  const otherLink = fdTarget(otherFd);
 
-    const mine = dualTcp(t);
-    mine.bind({ address: '::1', port: 0 });
-    const minePort = mine.localEndPoint.port;
-    const { server } = serve(t, mine, { fd: otherFd });
-    assert.equal(server.address().port, minePort);
-    assert.notEqual(server._handle.fd, otherFd);
+  const mine = dualTcp(t);
+  mine.bind({ address: '::1', port: 0 });
+  const minePort = mine.localEndPoint.port;
+  const { server } = serve(t, mine, { fd: otherFd });
+  assert.equal(server.address().port, minePort);
+  assert.notEqual(server._handle.fd, otherFd);
 
-    const client = trackClient(t, dualTcp(t).connect({ address: '::1', port: minePort }, { fd: otherFd }));
-    await waitFor(client, 'connect');
-    assert.notEqual(client._handle.fd, otherFd);
-    assert.equal(client.remotePort, minePort);
+  const client = trackClient(t, dualTcp(t).connect({ address: '::1', port: minePort }, { fd: otherFd }));
+  await waitFor(client, 'connect');
+  assert.notEqual(client._handle.fd, otherFd);
+  assert.equal(client.remotePort, minePort);
 
-    assert.equal(other.fd, otherFd, 'the other Socket is not detached');
-    assert.equal(other.closed, false);
-    assert.equal(fdTarget(otherFd), otherLink);
-    assert.equal(other.localEndPoint.port, otherPort);
-  },
-);
+  assert.equal(other.fd, otherFd, 'the other Socket is not detached');
+  assert.equal(other.closed, false);
+  assert.equal(fdTarget(otherFd), otherLink);
+  assert.equal(other.localEndPoint.port, otherPort);
+});
 
-test(
-  'connect() with a bad endpoint throws synchronously and leaves the Socket untouched',
-  { skip: noHandOffs || noFdTable },
-  (t) => {
-    const socket = dualTcp(t);
-    const fd = socket.fd;
-    const before = fdTarget(fd);
-    refuses(t, () => socket.connect({ address: '::1', port: 70000 }), coded(RangeError, 'ERR_SOCKET_BAD_PORT'));
-    refuses(t, () => socket.connect({ address: '::1', port: -1 }), coded(RangeError, 'ERR_SOCKET_BAD_PORT'));
-    refuses(t, () => socket.connect({ address: 'localhost', port: 80 }), coded(TypeError, 'ERR_INVALID_IP_ADDRESS'));
-    refuses(t, () => socket.connect({ address: 1, port: 80 }), coded(TypeError, 'ERR_INVALID_ARG_TYPE'));
-    refuses(t, () => socket.connect(), coded(TypeError, 'ERR_INVALID_ARG_TYPE'));
-    assert.equal(socket.closed, false);
-    assert.equal(socket.fd, fd);
-    assert.equal(fdTarget(fd), before);
-    assert.equal(socket.isBound, false);
-    assert.equal(socket.dualMode, true);
-  },
-);
+testFds('connect() with a bad endpoint throws synchronously and leaves the Socket untouched', (t) => {
+  const socket = dualTcp(t);
+  const fd = socket.fd;
+  const before = fdTarget(fd);
+  refuses(t, () => socket.connect({ address: '::1', port: 70000 }), coded(RangeError, 'ERR_SOCKET_BAD_PORT'));
+  refuses(t, () => socket.connect({ address: '::1', port: -1 }), coded(RangeError, 'ERR_SOCKET_BAD_PORT'));
+  refuses(t, () => socket.connect({ address: 'localhost', port: 80 }), coded(TypeError, 'ERR_INVALID_IP_ADDRESS'));
+  refuses(t, () => socket.connect({ address: 1, port: 80 }), coded(TypeError, 'ERR_INVALID_ARG_TYPE'));
+  refuses(t, () => socket.connect(), coded(TypeError, 'ERR_INVALID_ARG_TYPE'));
+  assert.equal(socket.closed, false);
+  assert.equal(socket.fd, fd);
+  assert.equal(fdTarget(fd), before);
+  assert.equal(socket.isBound, false);
+  assert.equal(socket.dualMode, true);
+});
 
-test('connect() and toServer() after close() throw ERR_SOCKET_CLOSED', { skip: noHandOffs }, (t) => {
+test('connect() and toServer() after close() throw ERR_SOCKET_CLOSED', (t) => {
   const socket = dualTcp(t);
   socket.close();
   refuses(t, () => socket.connect({ address: '::1', port: 9 }), coded(Error, 'ERR_SOCKET_CLOSED'));
@@ -887,7 +831,7 @@ test('connect() and toServer() after close() throw ERR_SOCKET_CLOSED', { skip: n
 // ---------------------------------------------------------------------------
 // 7. Options reach Node's objects.
 
-test('toServer({ pauseOnConnect: true }) hands out paused connections', { skip: noHandOffs }, async (t) => {
+test('toServer({ pauseOnConnect: true }) hands out paused connections', async (t) => {
   const paused = serve(t, dualTcp(t), { pauseOnConnect: true }, { echoes: false });
   const plain = serve(t, dualTcp(t), undefined, { echoes: false });
 
@@ -911,32 +855,30 @@ test('toServer({ pauseOnConnect: true }) hands out paused connections', { skip: 
   assert.equal(Buffer.concat(received).toString(), 'hello');
 });
 
-test(
-  'connect(endPoint, { noDelay: true, timeout: 50 }) sets TCP_NODELAY and emits timeout',
-  { skip: noHandOffs },
-  async (t) => {
-    const { port } = serve(t, dualTcp(t), undefined, { echoes: false });
+test('connect(endPoint, { noDelay: true, timeout: 50 }) sets TCP_NODELAY and emits timeout', async (t) => {
+  const { port } = serve(t, dualTcp(t), undefined, { echoes: false });
 
-    const plain = trackClient(t, dualTcp(t).connect({ address: '::1', port }));
-    await waitFor(plain, 'connect');
-    assert.equal(peekOption(plain._handle.fd, Level.Tcp, Name.NoDelay), 0, 'off unless asked for');
+  const plain = trackClient(t, dualTcp(t).connect({ address: '::1', port }));
+  await waitFor(plain, 'connect');
+  assert.equal(peekOption(plain._handle.fd, Level.Tcp, Name.NoDelay), 0, 'off unless asked for');
 
-    const client = trackClient(t, dualTcp(t).connect({ address: '::1', port }, { noDelay: true, timeout: 50 }));
-    assert.equal(client.timeout, 50);
-    const timedOut = waitFor(client, 'timeout', 2000);
-    await waitFor(client, 'connect');
-    assert.notEqual(peekOption(client._handle.fd, Level.Tcp, Name.NoDelay), 0);
-    await timedOut;
-    assert.equal(client.destroyed, false, "'timeout' only notifies, as with net.connect");
-  },
-);
+  const client = trackClient(t, dualTcp(t).connect({ address: '::1', port }, { noDelay: true, timeout: 50 }));
+  assert.equal(client.timeout, 50);
+  const timedOut = waitFor(client, 'timeout', 2000);
+  await waitFor(client, 'connect');
+  assert.notEqual(peekOption(client._handle.fd, Level.Tcp, Name.NoDelay), 0);
+  await timedOut;
+  assert.equal(client.destroyed, false, "'timeout' only notifies, as with net.connect");
+});
 
-test('on Windows, where Node cannot adopt a socket, the hand-offs throw ERR_FEATURE_UNAVAILABLE_ON_PLATFORM and the Socket stays open', () => {
-  const { spawnSync } = require('node:child_process');
-  // process.platform is what the hand-offs check when called; the rest of
-  // the package works as on Linux in this child. The package is loaded
-  // first, so that node-gyp-build finds the Linux addon whatever it looks at.
-  const code = `
+testEverywhere(
+  'on Windows, where Node cannot adopt a socket, the hand-offs throw ERR_FEATURE_UNAVAILABLE_ON_PLATFORM and the Socket stays open',
+  () => {
+    const { spawnSync } = require('node:child_process');
+    // process.platform is what the hand-offs check when called; the rest of
+    // the package works as on Linux in this child. The package is loaded
+    // first, so that node-gyp-build finds the Linux addon whatever it looks at.
+    const code = `
     const { Socket, SocketType, ProtocolType, getDualMode } = require('dualmode');
     Object.defineProperty(process, 'platform', { value: 'win32' });
     const results = {};
@@ -956,18 +898,19 @@ test('on Windows, where Node cannot adopt a socket, the hand-offs throw ERR_FEAT
     dgram.close();
     process.stdout.write(JSON.stringify(results));
   `;
-  const run = spawnSync(process.execPath, ['-e', code], {
-    cwd: path.join(__dirname, '..'),
-    encoding: 'utf8',
-    timeout: 20000,
-  });
-  assert.equal(run.status, 0, run.stderr);
-  assert.deepEqual(JSON.parse(run.stdout), {
-    toServer: 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM',
-    connect: 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM',
-    toDgram: 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM',
-    getDualMode: 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM',
-    stillOpen: true,
-    fdStillWorks: true,
-  });
-});
+    const run = spawnSync(process.execPath, ['-e', code], {
+      cwd: path.join(__dirname, '..'),
+      encoding: 'utf8',
+      timeout: 20000,
+    });
+    assert.equal(run.status, 0, run.stderr);
+    assert.deepEqual(JSON.parse(run.stdout), {
+      toServer: 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM',
+      connect: 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM',
+      toDgram: 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM',
+      getDualMode: 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM',
+      stillOpen: true,
+      fdStillWorks: true,
+    });
+  },
+);

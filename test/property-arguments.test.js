@@ -111,6 +111,7 @@ const {
   Tcp,
   Udp,
   runsNeedFdTable,
+  connectOutcome,
 } = require('./property-support');
 
 checkSocketLeaks();
@@ -854,17 +855,7 @@ describe('random arguments to every public entry point', { skip: runsNeedFdTable
             }
             assert.ok(conn instanceof net.Socket);
             assertDetached(s, 'connect');
-            const result = await new Promise((resolve) => {
-              const timer = setTimeout(() => resolve('neither connected nor failed within 3 s'), 3000);
-              conn.once('connect', () => {
-                clearTimeout(timer);
-                resolve('connect');
-              });
-              conn.once('error', (err) => {
-                clearTimeout(timer);
-                resolve(err.code);
-              });
-            });
+            const result = await connectOutcome(conn);
             // To P: connected. To the reserved port or port 0: refused. ::ffff:127.0.0.1 on an IPv6-only socket: the kernel's ENETUNREACH.
             const mapped = address === '::ffff:127.0.0.1' || (k.family === 'v6' && address === '127.0.0.1');
             const wanted = mapped && !k.dual ? 'ENETUNREACH' : port === fx.port ? 'connect' : 'ECONNREFUSED';

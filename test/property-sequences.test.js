@@ -16,35 +16,36 @@ const fc = require('fast-check');
 const { Socket, SocketOptionLevel: Level, SocketOptionName: Name, platform, getDualMode } = require('dualmode');
 const { checkSocketLeaks, openSockets } = require('./helpers');
 const {
-  SCALE,
+  BAD_TYPE,
+  classify,
+  closeConn,
+  closeDgram,
+  closeServer,
+  code,
+  connectOutcome,
+  count,
+  Dgram,
+  fdTarget,
+  fx,
+  isSocketFd,
+  NOT_SUPPORTED,
+  nothingLater,
   params,
+  run,
+  runsNeedFdTable,
+  SCALE,
+  setUpFixtures,
+  show,
+  socketsBackTo,
+  stateError,
+  stats,
+  Stream,
+  Tcp,
+  tearDownFixtures,
+  turn,
+  Udp,
   V4,
   V6,
-  BAD_TYPE,
-  NOT_SUPPORTED,
-  stats,
-  turn,
-  nothingLater,
-  socketsBackTo,
-  fdTarget,
-  isSocketFd,
-  show,
-  classify,
-  code,
-  run,
-  count,
-  stateError,
-  fx,
-  closeServer,
-  closeDgram,
-  closeConn,
-  setUpFixtures,
-  tearDownFixtures,
-  Stream,
-  Dgram,
-  Tcp,
-  Udp,
-  runsNeedFdTable,
 } = require('./property-support');
 
 checkSocketLeaks();
@@ -497,17 +498,7 @@ class Sequence {
     const conn = call();
     this.nodeObjects.push(conn);
     this.release(m, 'connect()');
-    const result = await new Promise((resolve) => {
-      const timer = setTimeout(() => resolve('neither connected nor failed within 3 s'), 3000);
-      conn.once('connect', () => {
-        clearTimeout(timer);
-        resolve('connect');
-      });
-      conn.once('error', (err) => {
-        clearTimeout(timer);
-        resolve(err.code);
-      });
-    });
+    const result = await connectOutcome(conn);
     // A client bound to an IPv4(-mapped) address cannot reach ::1 (the kernel says EAFNOSUPPORT).
     const wanted =
       m.bound?.address.startsWith('::ffff:') && !viaV4 ? 'EAFNOSUPPORT' : acceptor ? 'connect' : 'ECONNREFUSED';

@@ -8,11 +8,11 @@
 const assert = require('node:assert/strict');
 const net = require('node:net');
 const path = require('node:path');
-const { test } = require('node:test');
 const { Worker } = require('node:worker_threads');
-const { checkSocketLeaks, openSockets, connectError, noHandOffs, noFdTable } = require('./helpers');
+const { checkSocketLeaks, openSockets, connectError, noHandOffs, noFdTable, testsNeeding } = require('./helpers');
 
 checkSocketLeaks();
+const test = testsNeeding(noHandOffs || noFdTable);
 
 const fixture = path.join(__dirname, 'fixtures', 'worker-handoff-server.js');
 const WAIT_MS = 10_000;
@@ -136,101 +136,89 @@ function assertListening(report, threadId, what) {
   return port;
 }
 
-test(
-  'a worker thread serves an IPv4 and an IPv6 client of the main thread with toServer(), then closes and exits 0',
-  { skip: noHandOffs || noFdTable },
-  async (t) => {
-    const before = openSockets();
-    const { threadId, next, exitCode } = startWorker(t, { mode: 'serve', clients: 2 });
-    const port = assertListening(await next('the worker listening'), threadId, 'serve worker');
+test('a worker thread serves an IPv4 and an IPv6 client of the main thread with toServer(), then closes and exits 0', async (t) => {
+  const before = openSockets();
+  const { threadId, next, exitCode } = startWorker(t, { mode: 'serve', clients: 2 });
+  const port = assertListening(await next('the worker listening'), threadId, 'serve worker');
 
-    const v4 = await ask('127.0.0.1', port);
-    assert.equal(v4.threadId, threadId, 'the worker thread answered');
-    assert.equal(v4.localAddress, '127.0.0.1');
-    assert.equal(v4.remoteAddress, '::ffff:127.0.0.1', 'an IPv4 peer as the worker saw it');
-    assert.equal(v4.remoteFamily, 'IPv6');
+  const v4 = await ask('127.0.0.1', port);
+  assert.equal(v4.threadId, threadId, 'the worker thread answered');
+  assert.equal(v4.localAddress, '127.0.0.1');
+  assert.equal(v4.remoteAddress, '::ffff:127.0.0.1', 'an IPv4 peer as the worker saw it');
+  assert.equal(v4.remoteFamily, 'IPv6');
 
-    const v6 = await ask('::1', port);
-    assert.equal(v6.threadId, threadId);
-    assert.equal(v6.localAddress, '::1');
-    assert.equal(v6.remoteAddress, '::1');
-    assert.equal(v6.remoteFamily, 'IPv6');
+  const v6 = await ask('::1', port);
+  assert.equal(v6.threadId, threadId);
+  assert.equal(v6.localAddress, '::1');
+  assert.equal(v6.remoteAddress, '::1');
+  assert.equal(v6.remoteFamily, 'IPv6');
 
-    assert.deepEqual(await next('the worker closing its server'), {
-      kind: 'closed',
-      threadId,
-      served: 2,
-      listening: false,
-    });
-    assert.equal(await exitCode('the worker ending'), 0);
-    assert.equal(await connectError('127.0.0.1', port), 'ECONNREFUSED', 'the port is closed');
-    assert.equal(await connectError('::1', port), 'ECONNREFUSED', 'the port is closed');
-    assert.deepEqual(openSockets(), before, 'no descriptor left behind');
-  },
-);
+  assert.deepEqual(await next('the worker closing its server'), {
+    kind: 'closed',
+    threadId,
+    served: 2,
+    listening: false,
+  });
+  assert.equal(await exitCode('the worker ending'), 0);
+  assert.equal(await connectError('127.0.0.1', port), 'ECONNREFUSED', 'the port is closed');
+  assert.equal(await connectError('::1', port), 'ECONNREFUSED', 'the port is closed');
+  assert.deepEqual(openSockets(), before, 'no descriptor left behind');
+});
 
-test(
-  'a worker terminated while serving, five rounds over, leaves neither its listener nor its connection open',
-  { skip: noHandOffs || noFdTable },
-  async (t) => {
-    const before = openSockets();
-    for (let round = 1; round <= 5; round++) {
-      const what = `round ${round}`;
-      const { worker, threadId, next } = startWorker(t, { mode: 'hold' });
-      const port = assertListening(await next(`the worker listening, ${what}`), threadId, what);
+test('a worker terminated while serving, five rounds over, leaves neither its listener nor its connection open', async (t) => {
+  const before = openSockets();
+  for (let round = 1; round <= 5; round++) {
+    const what = `round ${round}`;
+    const { worker, threadId, next } = startWorker(t, { mode: 'hold' });
+    const port = assertListening(await next(`the worker listening, ${what}`), threadId, what);
 
-      // Alternate the client's family; the connection stays open in the worker.
-      const host = round % 2 === 1 ? '127.0.0.1' : '::1';
-      const { closed, firstLine } = openClient(t, host, port);
-      const reply = await firstLine;
-      assert.equal(reply.threadId, threadId, what);
-      assert.equal(reply.remoteAddress, host === '::1' ? '::1' : '::ffff:127.0.0.1', what);
-      assert.notDeepEqual(openSockets(), before, `${what}: the worker holds descriptors now`);
+    // Alternate the client's family; the connection stays open in the worker.
+    const host = round % 2 === 1 ? '127.0.0.1' : '::1';
+    const { closed, firstLine } = openClient(t, host, port);
+    const reply = await firstLine;
+    assert.equal(reply.threadId, threadId, what);
+    assert.equal(reply.remoteAddress, host === '::1' ? '::1' : '::ffff:127.0.0.1', what);
+    assert.notDeepEqual(openSockets(), before, `${what}: the worker holds descriptors now`);
 
-      assert.equal(await bounded(worker.terminate(), `terminating the worker, ${what}`), 1, what);
-      await bounded(closed, `the client seeing its connection closed, ${what}`);
-      assert.equal(await connectError(host, port), 'ECONNREFUSED', `${what}: the listener went with the worker`);
-      assert.deepEqual(openSockets(), before, `${what}: no descriptor left behind`);
-    }
+    assert.equal(await bounded(worker.terminate(), `terminating the worker, ${what}`), 1, what);
+    await bounded(closed, `the client seeing its connection closed, ${what}`);
+    assert.equal(await connectError(host, port), 'ECONNREFUSED', `${what}: the listener went with the worker`);
+    assert.deepEqual(openSockets(), before, `${what}: no descriptor left behind`);
+  }
 
-    // A new worker serves again after the terminated ones.
-    const { threadId, next, exitCode } = startWorker(t, { mode: 'serve', clients: 1 });
-    const port = assertListening(await next('a worker after the terminated ones'), threadId, 'last worker');
-    const reply = await ask('127.0.0.1', port);
-    assert.equal(reply.threadId, threadId);
-    assert.equal(reply.remoteAddress, '::ffff:127.0.0.1');
-    assert.equal((await next('the last worker closing')).served, 1);
-    assert.equal(await exitCode('the last worker ending'), 0);
-    assert.deepEqual(openSockets(), before, 'the main thread fd table is as it was');
-  },
-);
+  // A new worker serves again after the terminated ones.
+  const { threadId, next, exitCode } = startWorker(t, { mode: 'serve', clients: 1 });
+  const port = assertListening(await next('a worker after the terminated ones'), threadId, 'last worker');
+  const reply = await ask('127.0.0.1', port);
+  assert.equal(reply.threadId, threadId);
+  assert.equal(reply.remoteAddress, '::ffff:127.0.0.1');
+  assert.equal((await next('the last worker closing')).served, 1);
+  assert.equal(await exitCode('the last worker ending'), 0);
+  assert.deepEqual(openSockets(), before, 'the main thread fd table is as it was');
+});
 
-test(
-  'four worker threads at once each hand a Socket to Node with toServer() and serve a client',
-  { skip: noHandOffs || noFdTable },
-  async (t) => {
-    const before = openSockets();
-    const workers = Array.from({ length: 4 }, () => startWorker(t, { mode: 'serve', clients: 1 }));
-    const ports = [];
-    for (const [i, { threadId, next }] of workers.entries()) {
-      ports.push(assertListening(await next(`worker ${i} listening`), threadId, `worker ${i}`));
-    }
-    assert.equal(new Set(workers.map((w) => w.threadId)).size, 4, 'four distinct threads');
-    assert.equal(new Set(ports).size, 4, 'four distinct ports');
+test('four worker threads at once each hand a Socket to Node with toServer() and serve a client', async (t) => {
+  const before = openSockets();
+  const workers = Array.from({ length: 4 }, () => startWorker(t, { mode: 'serve', clients: 1 }));
+  const ports = [];
+  for (const [i, { threadId, next }] of workers.entries()) {
+    ports.push(assertListening(await next(`worker ${i} listening`), threadId, `worker ${i}`));
+  }
+  assert.equal(new Set(workers.map((w) => w.threadId)).size, 4, 'four distinct threads');
+  assert.equal(new Set(ports).size, 4, 'four distinct ports');
 
-    const hosts = ['127.0.0.1', '::1', '127.0.0.1', '::1'];
-    const replies = await Promise.all(ports.map((port, i) => ask(hosts[i], port)));
-    for (const [i, reply] of replies.entries()) {
-      assert.equal(reply.threadId, workers[i].threadId, `worker ${i} answered its own port`);
-      assert.equal(reply.remoteAddress, hosts[i] === '::1' ? '::1' : '::ffff:127.0.0.1', `worker ${i}`);
-    }
+  const hosts = ['127.0.0.1', '::1', '127.0.0.1', '::1'];
+  const replies = await Promise.all(ports.map((port, i) => ask(hosts[i], port)));
+  for (const [i, reply] of replies.entries()) {
+    assert.equal(reply.threadId, workers[i].threadId, `worker ${i} answered its own port`);
+    assert.equal(reply.remoteAddress, hosts[i] === '::1' ? '::1' : '::ffff:127.0.0.1', `worker ${i}`);
+  }
 
-    const closings = await Promise.all(workers.map((w, i) => w.next(`worker ${i} closing`)));
-    assert.deepEqual(
-      closings,
-      workers.map(({ threadId }) => ({ kind: 'closed', threadId, served: 1, listening: false })),
-    );
-    assert.deepEqual(await Promise.all(workers.map((w, i) => w.exitCode(`worker ${i} ending`))), [0, 0, 0, 0]);
-    assert.deepEqual(openSockets(), before, 'no descriptor left behind by any worker');
-  },
-);
+  const closings = await Promise.all(workers.map((w, i) => w.next(`worker ${i} closing`)));
+  assert.deepEqual(
+    closings,
+    workers.map(({ threadId }) => ({ kind: 'closed', threadId, served: 1, listening: false })),
+  );
+  assert.deepEqual(await Promise.all(workers.map((w, i) => w.exitCode(`worker ${i} ending`))), [0, 0, 0, 0]);
+  assert.deepEqual(openSockets(), before, 'no descriptor left behind by any worker');
+});
