@@ -3,20 +3,16 @@
 // (net.ipv6.bindv6only=1). The setting is changed only inside a private
 // network namespace made for this test (unshare -n), never on the host.
 const assert = require('node:assert/strict');
-const { spawnSync } = require('node:child_process');
 const path = require('node:path');
 const { test, before } = require('node:test');
-const { checkSocketLeaks, noNamespace, hostBindv6only } = require('./helpers');
+const { checkSocketLeaks, noNamespace, inNamespace, hostBindv6only } = require('./helpers');
 
 checkSocketLeaks();
 
 const fixture = path.join(__dirname, 'fixtures', 'bindv6only.js');
-const script = [
-  'ip link set lo up',
-  'sysctl -qw net.ipv6.bindv6only=1',
-  'ip -6 addr add fe80::1/64 dev lo nodad',
-  'exec "$0" "$1"',
-].join(' && ');
+const script = ['ip link set lo up', 'sysctl -qw net.ipv6.bindv6only=1', 'ip -6 addr add fe80::1/64 dev lo nodad'].join(
+  ' && ',
+);
 
 const skip = noNamespace();
 
@@ -25,11 +21,7 @@ const hostBefore = skip ? null : hostBindv6only();
 
 before(() => {
   if (skip) return;
-  const run = spawnSync('unshare', ['-n', 'sh', '-c', script, process.execPath, fixture], {
-    encoding: 'utf8',
-    timeout: 30000,
-    cwd: path.join(__dirname, '..'),
-  });
+  const run = inNamespace(script, fixture);
   assert.equal(run.status, 0, `fixture failed: ${run.stderr}${run.error ?? ''}`);
   facts = JSON.parse(run.stdout);
 });

@@ -6,7 +6,15 @@ const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const { test } = require('node:test');
-const { checkSocketLeaks, probeKeys, linuxOnly, noNamespace, noHandOffs, hostBindv6only } = require('./helpers');
+const {
+  checkSocketLeaks,
+  probeKeys,
+  linuxOnly,
+  noNamespace,
+  inNamespace,
+  noHandOffs,
+  hostBindv6only,
+} = require('./helpers');
 
 checkSocketLeaks();
 
@@ -96,11 +104,7 @@ test(
   "on a bindv6only=1 host the probe shows Node's udp6 socket IPv6-only while dualmode's socket stays dual",
   { skip },
   () => {
-    const script = 'ip link set lo up && sysctl -qw net.ipv6.bindv6only=1 && exec "$0" "$1" probe --json';
-    const result = spawnSync('unshare', ['-n', 'sh', '-c', script, process.execPath, cli], {
-      encoding: 'utf8',
-      timeout: 30000,
-    });
+    const result = inNamespace('ip link set lo up && sysctl -qw net.ipv6.bindv6only=1', cli, 'probe', '--json');
     assert.equal(result.status, 0, result.stderr);
     const report = JSON.parse(result.stdout);
     assert.equal(report.bindv6only, 1);

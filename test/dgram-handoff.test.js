@@ -30,6 +30,7 @@ const {
   noHandOffs,
   noFdTable,
   testsNeeding,
+  trackUdp,
 } = require('./helpers');
 
 checkSocketLeaks();
@@ -42,18 +43,6 @@ const QUIET = 150; // how long "nothing arrives" is watched, after a later datag
 const dualUdp = (t) => track(t, new Socket(SocketType.Dgram, ProtocolType.Udp));
 const v6Udp = (t) => track(t, new Socket(AddressFamily.InterNetworkV6, SocketType.Dgram, ProtocolType.Udp));
 const v4Udp = (t) => track(t, new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp));
-
-/** Closes a dgram socket when test `t` ends, unless it is closed already; returns it. */
-function trackUdp(t, udp) {
-  t.after(() => {
-    try {
-      udp.close();
-    } catch (err) {
-      if (err.code !== 'ERR_SOCKET_DGRAM_NOT_RUNNING') throw err;
-    }
-  });
-  return udp;
-}
 
 /** Hands `socket` to dgram and registers the result for teardown. */
 const handOff = (t, socket, options) => trackUdp(t, socket.toDgram(options));

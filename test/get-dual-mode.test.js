@@ -17,6 +17,8 @@ const {
   noHandOffs,
   noFileDescriptors,
   noNamespace,
+  inNamespace,
+  trackUdp,
   hostBindv6only,
   track,
   socketError,
@@ -68,18 +70,6 @@ async function connectedPair(t, server, host) {
   await withTimeout(once(client, 'connect'), TIMEOUT, `connect to ${host}`);
   const [conn] = await withTimeout(accepted, TIMEOUT, 'accept');
   return { client, conn };
-}
-
-/** Closes a dgram socket when test `t` ends, unless it is closed already; returns it. */
-function trackUdp(t, udp) {
-  t.after(() => {
-    try {
-      udp.close();
-    } catch (err) {
-      if (err.code !== 'ERR_SOCKET_DGRAM_NOT_RUNNING') throw err;
-    }
-  });
-  return udp;
 }
 
 /** A Node dgram socket made with `options`, bound with bind(...args), once listening. */
@@ -260,7 +250,7 @@ test("a dualmode Socket's fd gives the same answer as socket.dualMode, in every 
 // --- A host whose default is IPv6-only (net.ipv6.bindv6only=1) -------------
 
 const fixture = path.join(__dirname, 'fixtures', 'getdualmode-bindv6only.js');
-const script = ['ip link set lo up', 'sysctl -qw net.ipv6.bindv6only=1', 'exec "$0" "$1"'].join(' && ');
+const script = ['ip link set lo up', 'sysctl -qw net.ipv6.bindv6only=1'].join(' && ');
 const skip = noNamespace();
 let facts;
 let failure = 'the fixture did not run';
@@ -268,11 +258,7 @@ let failure = 'the fixture did not run';
 // A failing fixture fails the namespace tests only, not the whole file.
 before(() => {
   if (skip) return;
-  const run = spawnSync('unshare', ['-n', 'sh', '-c', script, process.execPath, fixture], {
-    encoding: 'utf8',
-    timeout: 30000,
-    cwd: path.join(__dirname, '..'),
-  });
+  const run = inNamespace(script, fixture);
   if (run.status === 0) facts = JSON.parse(run.stdout);
   else failure = `fixture failed (status ${run.status}): ${run.stderr}${run.error ?? ''}`;
 });

@@ -3,6 +3,7 @@
 // descriptors, error matchers and the examples run as child processes.
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
+const path = require('node:path');
 const { openSockets } = require('./fd-table');
 const net = require('node:net');
 const { execFileSync, spawn, spawnSync } = require('node:child_process');
@@ -47,6 +48,20 @@ function testsNeeding(reason) {
     typeof options === 'function'
       ? test(name, { skip: reason }, options)
       : test(name, { ...options, skip: reason || options.skip }, fn);
+}
+
+/**
+ * Runs `node <file> <args>` in a private network namespace (`unshare -n`),
+ * after the shell commands `setup` (a string joined with &&, such as
+ * 'ip link set lo up && sysctl -qw net.ipv6.bindv6only=1'); returns
+ * spawnSync's result. Tests that call it skip with noNamespace().
+ */
+function inNamespace(setup, file, ...args) {
+  return spawnSync('unshare', ['-n', 'sh', '-c', `${setup} && exec "$0" "$@"`, process.execPath, file, ...args], {
+    encoding: 'utf8',
+    timeout: 30000,
+    cwd: path.join(__dirname, '..'),
+  });
 }
 
 /**
@@ -161,6 +176,18 @@ function socketsUnchangedBy(t, call, message) {
   return result;
 }
 
+/** Closes a dgram socket when test `t` ends, unless it is closed already; returns it. */
+function trackUdp(t, udp) {
+  t.after(() => {
+    try {
+      udp.close();
+    } catch (err) {
+      if (err.code !== 'ERR_SOCKET_DGRAM_NOT_RUNNING') throw err;
+    }
+  });
+  return udp;
+}
+
 /** Closes `socket` when test `t` ends, whatever happens; returns it. */
 function track(t, socket) {
   t.after(() => socket.close());
@@ -264,8 +291,6 @@ const probeKeys = Object.freeze([
 // ---------------------------------------------------------------------------
 // The examples, run as a user would run them.
 
-const path = require('node:path');
-
 const root = path.join(__dirname, '..');
 const WAIT_MS = 10_000;
 
@@ -361,10 +386,12 @@ module.exports = {
   isSocketFd,
   hostBindv6only,
   noNamespace,
+  inNamespace,
   openSockets,
   checkSocketLeaks,
   socketsUnchangedBy,
   track,
+  trackUdp,
   socketError,
   coded,
   withTimeout,

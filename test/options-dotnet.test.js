@@ -6,7 +6,6 @@
 // set, sets it, reads it back, and checks the kernel's own value with a raw
 // getsockopt (socket2's pattern).
 const assert = require('node:assert/strict');
-const { spawnSync } = require('node:child_process');
 const path = require('node:path');
 const { describe, test } = require('node:test');
 const {
@@ -19,7 +18,16 @@ const {
   SocketType,
   platform: P,
 } = require('dualmode');
-const { checkSocketLeaks, coded, socketError, track, noNamespace, noHandOffs, noDatagramIO } = require('./helpers');
+const {
+  checkSocketLeaks,
+  coded,
+  socketError,
+  track,
+  noNamespace,
+  inNamespace,
+  noHandOffs,
+  noDatagramIO,
+} = require('./helpers');
 
 checkSocketLeaks();
 
@@ -491,21 +499,8 @@ describe('object values: memberships', () => {
   test('an IPv4 group joins on a dual-mode IPv6 UDP socket: a datagram to it arrives, and stops after DropMembership', (t) => {
     if (noNamespace()) return t.skip(noNamespace());
     // Multicast on before up, so that the kernel adds lo's ff00::/8 route.
-    const script = [
-      'ip link set lo multicast on',
-      'ip link set lo up',
-      'ip route add 224.0.0.0/4 dev lo',
-      'exec "$0" "$1"',
-    ].join(' && ');
-    const run = spawnSync(
-      'unshare',
-      ['-n', 'sh', '-c', script, process.execPath, path.join(__dirname, 'fixtures', 'multicast.js')],
-      {
-        encoding: 'utf8',
-        timeout: 30000,
-        cwd: path.join(__dirname, '..'),
-      },
-    );
+    const script = ['ip link set lo multicast on', 'ip link set lo up', 'ip route add 224.0.0.0/4 dev lo'].join(' && ');
+    const run = inNamespace(script, path.join(__dirname, 'fixtures', 'multicast.js'));
     assert.equal(run.status, 0, `fixture failed: ${run.stderr}${run.error ?? ''}`);
     const facts = JSON.parse(run.stdout);
     assert.equal(facts.dualMode, true);
