@@ -39,46 +39,6 @@ const noDatagramIO =
   process.platform === 'win32' && "a Socket's datagram I/O is unavailable on Windows (no overlapped-I/O watcher)";
 
 /**
- * node:test's test() for a file whose every test needs what `reason` says
- * is missing: each is skipped with it when it is set; elsewhere a test's own
- * skip option applies. `const test = testsNeeding(noHandOffs);`
- */
-function testsNeeding(reason) {
-  return (name, options, fn) =>
-    typeof options === 'function'
-      ? test(name, { skip: reason }, options)
-      : test(name, { ...options, skip: reason || options.skip }, fn);
-}
-
-/**
- * Runs `node <file> <args>` in a private network namespace (`unshare -n`),
- * after the shell commands `setup` (a string joined with &&, such as
- * 'ip link set lo up && sysctl -qw net.ipv6.bindv6only=1'); returns
- * spawnSync's result. Tests that call it skip with noNamespace().
- */
-function inNamespace(setup, file, ...args) {
-  return spawnSync('unshare', ['-n', 'sh', '-c', `${setup} && exec "$0" "$@"`, process.execPath, file, ...args], {
-    encoding: 'utf8',
-    timeout: 30000,
-    cwd: path.join(__dirname, '..'),
-  });
-}
-
-/**
- * The IPV6_V6ONLY (0 or 1) a new IPv6 socket starts with on this host:
- * net.ipv6.bindv6only on Linux, net.inet6.ip6.v6only on macOS; null
- * elsewhere (Windows starts every IPv6 socket IPv6-only, and lets no one
- * change that).
- */
-function hostBindv6only() {
-  if (linux) return Number(fs.readFileSync('/proc/sys/net/ipv6/bindv6only', 'utf8'));
-  if (process.platform === 'darwin') {
-    return Number(execFileSync('sysctl', ['-n', 'net.inet6.ip6.v6only'], { encoding: 'utf8' }).trim());
-  }
-  return null;
-}
-
-/**
  * The skip reason off Linux of a test that reads IPv4 packet information on
  * a dual-mode socket (receiveMessageFrom): Linux alone reports it there, and
  * elsewhere the call throws ERR_FEATURE_UNAVAILABLE_ON_PLATFORM, as .NET's
@@ -121,6 +81,49 @@ function noNamespace() {
 
 /** The skip reason off Linux of a test that reads this process's descriptor table (/proc/self/fd). */
 const noFdTable = linuxOnly('reads the descriptor table in /proc/self/fd');
+
+/**
+ * node:test's test() for a file whose every test needs what `reason` says
+ * is missing: each is skipped with it when it is set; elsewhere a test's own
+ * skip option applies. `const test = testsNeeding(noHandOffs);`
+ */
+function testsNeeding(reason) {
+  return (name, options, fn) =>
+    typeof options === 'function'
+      ? test(name, { skip: reason }, options)
+      : test(name, { ...options, skip: reason || options.skip }, fn);
+}
+
+// ---------------------------------------------------------------------------
+// Namespaces, sysctls and descriptors.
+
+/**
+ * Runs `node <file> <args>` in a private network namespace (`unshare -n`),
+ * after the shell commands `setup` (a string joined with &&, such as
+ * 'ip link set lo up && sysctl -qw net.ipv6.bindv6only=1'); returns
+ * spawnSync's result. Tests that call it skip with noNamespace().
+ */
+function inNamespace(setup, file, ...args) {
+  return spawnSync('unshare', ['-n', 'sh', '-c', `${setup} && exec "$0" "$@"`, process.execPath, file, ...args], {
+    encoding: 'utf8',
+    timeout: 30000,
+    cwd: path.join(__dirname, '..'),
+  });
+}
+
+/**
+ * The IPV6_V6ONLY (0 or 1) a new IPv6 socket starts with on this host:
+ * net.ipv6.bindv6only on Linux, net.inet6.ip6.v6only on macOS; null
+ * elsewhere (Windows starts every IPv6 socket IPv6-only, and lets no one
+ * change that).
+ */
+function hostBindv6only() {
+  if (linux) return Number(fs.readFileSync('/proc/sys/net/ipv6/bindv6only', 'utf8'));
+  if (process.platform === 'darwin') {
+    return Number(execFileSync('sysctl', ['-n', 'net.inet6.ip6.v6only'], { encoding: 'utf8' }).trim());
+  }
+  return null;
+}
 
 /** What /proc/self/fd says descriptor `fd` of this process is ("socket:[inode]"), or null when it is not open. Linux only. */
 function fdTarget(fd) {
