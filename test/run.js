@@ -11,10 +11,10 @@
 //                               reference, the CI workflow), not behaviour,
 //                               and do not depend on the Node line
 //
-// Files run CONCURRENCY at a time: each is its own process, with its own
-// descriptor table, so the leak check of one file never sees another's
-// sockets; they share only loopback and ephemeral ports. Other arguments
-// (such as --test-reporter=tap) go to node --test.
+// The suite's files run several at a time (`concurrency` below): each is its
+// own process, with its own descriptor table, so the leak check of one file
+// never sees another's sockets; they share only loopback and ephemeral
+// ports. Other arguments (such as --test-reporter=tap) go to node --test.
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
