@@ -10,15 +10,16 @@
 // process.execPath at a wrapper that starts qemu, so that node --test and the
 // tests' own child processes run emulated too.
 //
-// Files (ARM64_FILES): every file that exercises the addon, the hand-offs
-// and the examples (20 of the 27). Left out under emulation: the release
-// checks (package, bench, property: about the tarball, the benchmark and
-// the argument space, not the architecture; property's SO_RCVTIMEO_NEW is
-// not emulated by qemu), fault (an LD_PRELOAD shim would load into the x64
-// qemu process, not the arm64 node), symbols (run on the host: nm reads the
-// arm64 prebuild there, from the tarball), and docs/workflow (no native code). The x64 suite
-// runs them all on every Node line. `--files a,b` picks others;
-// `--tarball x.tgz` tests a tarball already packed.
+// Files (ARM64_FILES): files that exercise the addon, the hand-offs and the
+// examples. Left out under emulation: the release checks (npm run
+// test:release: package, bench, docs, workflow; about the artefacts, not the
+// architecture), the property files (property-arguments, property-sequences:
+// the argument space, not the architecture; SO_RCVTIMEO_NEW is not emulated
+// by qemu), fault (an LD_PRELOAD shim would load into the x64 qemu process,
+// not the arm64 node) and symbols (run on the host: nm reads the arm64
+// prebuild there, from the tarball). The x64 suite runs every file of npm
+// test on every Node line. `--files a,b` picks others; `--tarball x.tgz`
+// tests a tarball already packed.
 const { execFileSync, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');

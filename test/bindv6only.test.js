@@ -3,44 +3,32 @@
 // (net.ipv6.bindv6only=1). The setting is changed only inside a private
 // network namespace made for this test (unshare -n), never on the host.
 const assert = require('node:assert/strict');
-const { spawnSync } = require('node:child_process');
-const fs = require('node:fs');
 const path = require('node:path');
 const { test, before } = require('node:test');
-const { checkSocketLeaks } = require('./helpers');
+const { checkSocketLeaks, noNamespace, inNamespace, hostBindv6only } = require('./helpers');
 
 checkSocketLeaks();
 
 const fixture = path.join(__dirname, 'fixtures', 'bindv6only.js');
-const script = [
-  'ip link set lo up',
-  'sysctl -qw net.ipv6.bindv6only=1',
-  'ip -6 addr add fe80::1/64 dev lo nodad',
-  'exec "$0" "$1"',
-].join(' && ');
+const script = ['ip link set lo up', 'sysctl -qw net.ipv6.bindv6only=1', 'ip -6 addr add fe80::1/64 dev lo nodad'].join(
+  ' && ',
+);
 
-const probe = spawnSync('unshare', ['-n', 'true'], { encoding: 'utf8', timeout: 10000 });
-const skip =
-  probe.status === 0 ? false : `unshare -n is not permitted here: ${(probe.stderr || String(probe.error)).trim()}`;
+const skip = noNamespace();
 
 let facts;
-const hostSetting = () => fs.readFileSync('/proc/sys/net/ipv6/bindv6only', 'utf8');
-const hostBefore = hostSetting();
+const hostBefore = skip ? null : hostBindv6only();
 
 before(() => {
   if (skip) return;
-  const run = spawnSync('unshare', ['-n', 'sh', '-c', script, process.execPath, fixture], {
-    encoding: 'utf8',
-    timeout: 30000,
-    cwd: path.join(__dirname, '..'),
-  });
+  const run = inNamespace(script, fixture);
   assert.equal(run.status, 0, `fixture failed: ${run.stderr}${run.error ?? ''}`);
   facts = JSON.parse(run.stdout);
 });
 
 test('the namespace really has bindv6only=1 and the host keeps its own setting', { skip }, () => {
   assert.equal(facts.bindv6only, '1');
-  assert.equal(hostSetting(), hostBefore);
+  assert.equal(hostBindv6only(), hostBefore);
 });
 
 test(

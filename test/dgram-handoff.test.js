@@ -6,9 +6,7 @@ const assert = require('node:assert/strict');
 const { spawnSync } = require('node:child_process');
 const dgram = require('node:dgram');
 const EventEmitter = require('node:events');
-const fs = require('node:fs');
 const path = require('node:path');
-const { test } = require('node:test');
 const {
   Socket,
   AddressFamily,
@@ -20,9 +18,24 @@ const {
   SocketError,
   platform,
 } = require('dualmode');
-const { checkSocketLeaks, track, socketError, coded, withTimeout, delay } = require('./helpers');
+const {
+  checkSocketLeaks,
+  track,
+  socketError,
+  coded,
+  withTimeout,
+  delay,
+  fdTarget,
+  linuxOnly,
+  noHandOffs,
+  noFdTable,
+  testsNeeding,
+  trackUdp,
+} = require('./helpers');
 
 checkSocketLeaks();
+const test = testsNeeding(noHandOffs);
+const testFds = testsNeeding(noHandOffs || noFdTable); // these read /proc/self/fd too
 
 const TIMEOUT = 3000; // every wait for something that should happen
 const QUIET = 150; // how long "nothing arrives" is watched, after a later datagram did arrive
@@ -30,18 +43,6 @@ const QUIET = 150; // how long "nothing arrives" is watched, after a later datag
 const dualUdp = (t) => track(t, new Socket(SocketType.Dgram, ProtocolType.Udp));
 const v6Udp = (t) => track(t, new Socket(AddressFamily.InterNetworkV6, SocketType.Dgram, ProtocolType.Udp));
 const v4Udp = (t) => track(t, new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp));
-
-/** Closes a dgram socket when test `t` ends, unless it is closed already; returns it. */
-function trackUdp(t, udp) {
-  t.after(() => {
-    try {
-      udp.close();
-    } catch (err) {
-      if (err.code !== 'ERR_SOCKET_DGRAM_NOT_RUNNING') throw err;
-    }
-  });
-  return udp;
-}
 
 /** Hands `socket` to dgram and registers the result for teardown. */
 const handOff = (t, socket, options) => trackUdp(t, socket.toDgram(options));
@@ -105,16 +106,6 @@ function dgramFd(udp) {
   return udp[symbol].handle.fd;
 }
 
-/** What /proc says descriptor `fd` of this process is (socket:[inode]), or null when it is closed. */
-function fdTarget(fd) {
-  try {
-    return fs.readlinkSync(`/proc/self/fd/${fd}`);
-  } catch (err) {
-    if (err.code === 'ENOENT') return null;
-    throw err;
-  }
-}
-
 /** SO_REUSEADDR of `fd`, read through a Socket that adopts it and then gives it back (never closes it). */
 function reuseAddressOf(t, fd) {
   const adopted = track(t, Socket.fromFd(fd));
@@ -176,26 +167,29 @@ test('toDgram() on an unbound dual-mode socket returns a udp6 dgram.Socket alrea
   assert.equal(lateListening, false);
 });
 
-test('after toDgram() the Socket is detached: its members throw ERR_SOCKET_DETACHED naming the dgram.Socket, and close() does nothing', async (t) => {
-  const socket = dualUdp(t);
-  const fd = socket.fd;
-  const target = fdTarget(fd);
-  const udp = handOff(t, socket);
-  assert.equal(dgramFd(udp), fd, 'the dgram socket owns that very descriptor');
-  const detached = coded(Error, 'ERR_SOCKET_DETACHED', /dgram\.Socket/);
-  assert.throws(() => socket.fd, detached);
-  assert.throws(() => socket.dualMode, detached);
-  assert.throws(() => socket.localEndPoint, detached);
-  assert.throws(() => socket.toDgram(), detached);
-  assert.throws(() => socket.detach(), detached);
-  assert.equal(socket.closed, false);
-  assert.equal(socket.addressFamily, AddressFamily.InterNetworkV6);
-  assert.doesNotThrow(() => socket.close());
-  assert.equal(fdTarget(fd), target, "the Socket's close() left the dgram socket's descriptor open");
-  const box = inbox(udp);
-  await send(udp, 'still mine', udp.address().port, '::1');
-  await box.next('still mine');
-});
+testFds(
+  'after toDgram() the Socket is detached: its members throw ERR_SOCKET_DETACHED naming the dgram.Socket, and close() does nothing',
+  async (t) => {
+    const socket = dualUdp(t);
+    const fd = socket.fd;
+    const target = fdTarget(fd);
+    const udp = handOff(t, socket);
+    assert.equal(dgramFd(udp), fd, 'the dgram socket owns that very descriptor');
+    const detached = coded(Error, 'ERR_SOCKET_DETACHED', /dgram\.Socket/);
+    assert.throws(() => socket.fd, detached);
+    assert.throws(() => socket.dualMode, detached);
+    assert.throws(() => socket.localEndPoint, detached);
+    assert.throws(() => socket.toDgram(), detached);
+    assert.throws(() => socket.detach(), detached);
+    assert.equal(socket.closed, false);
+    assert.equal(socket.addressFamily, AddressFamily.InterNetworkV6);
+    assert.doesNotThrow(() => socket.close());
+    assert.equal(fdTarget(fd), target, "the Socket's close() left the dgram socket's descriptor open");
+    const box = inbox(udp);
+    await send(udp, 'still mine', udp.address().port, '::1');
+    await box.next('still mine');
+  },
+);
 
 test('toDgram() on an IPv4 socket returns a udp4 dgram.Socket bound to 0.0.0.0', (t) => {
   const udp = handOff(t, v4Udp(t));
@@ -333,7 +327,7 @@ test('a dual-mode dgram socket on :: receives an IPv6 sender as ::1 (ReceiveFrom
 
 test(
   'a dual-mode socket bound to ::1 before toDgram() is IPv6-only on Linux: IPv4 datagrams do not arrive and sends to IPv4 fail (ReceiveFromV4BoundToSpecificV6_NotReceived_Linux)',
-  { skip: process.platform !== 'linux' && 'the kernel clears dual mode on a specific IPv6 bind only on Linux' },
+  { skip: linuxOnly('the kernel clears dual mode on a specific IPv6 bind') },
   async (t) => {
     const socket = dualUdp(t);
     assert.equal(socket.dualMode, true);
@@ -433,24 +427,27 @@ test('connect() on an IPv6-only dgram socket to 127.0.0.1 fails with EAFNOSUPPOR
 
 // --- SO_REUSEADDR ----------------------------------------------------------
 
-test("toDgram() puts SO_REUSEADDR back to 0 after Node's uv_udp_open turned it on, so no other socket can share the port", async (t) => {
-  const socket = dualUdp(t);
-  assert.equal(socket.getSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress), 0);
-  const fd = socket.fd;
-  const udp = handOff(t, socket);
-  assert.equal(dgramFd(udp), fd);
-  assert.equal(reuseAddressOf(t, fd), 0);
-  assert.ok(fdTarget(fd), 'reading the option left the descriptor open');
-  const { port } = udp.address();
-  // A second socket that asks for SO_REUSEADDR itself would share the port if
-  // the first one still had it on; a plain one never can.
-  assert.equal(await tryBind(t, { type: 'udp6', reuseAddr: true }, port, '::'), 'EADDRINUSE');
-  assert.equal(await tryBind(t, { type: 'udp6' }, port, '::'), 'EADDRINUSE');
-  // The dgram socket still works after all this.
-  const box = inbox(udp);
-  await send(udp, 'alive', port, '127.0.0.1');
-  await box.next('alive');
-});
+testFds(
+  "toDgram() puts SO_REUSEADDR back to 0 after Node's uv_udp_open turned it on, so no other socket can share the port",
+  async (t) => {
+    const socket = dualUdp(t);
+    assert.equal(socket.getSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress), 0);
+    const fd = socket.fd;
+    const udp = handOff(t, socket);
+    assert.equal(dgramFd(udp), fd);
+    assert.equal(reuseAddressOf(t, fd), 0);
+    assert.ok(fdTarget(fd), 'reading the option left the descriptor open');
+    const { port } = udp.address();
+    // A second socket that asks for SO_REUSEADDR itself would share the port if
+    // the first one still had it on; a plain one never can.
+    assert.equal(await tryBind(t, { type: 'udp6', reuseAddr: true }, port, '::'), 'EADDRINUSE');
+    assert.equal(await tryBind(t, { type: 'udp6' }, port, '::'), 'EADDRINUSE');
+    // The dgram socket still works after all this.
+    const box = inbox(udp);
+    await send(udp, 'alive', port, '127.0.0.1');
+    await box.next('alive');
+  },
+);
 
 test('a ReuseAddress set to 1 before toDgram() stays 1, and then a reuseAddr socket may share the port', async (t) => {
   const socket = dualUdp(t);
@@ -561,22 +558,25 @@ test('toDgram() after close() throws ERR_SOCKET_CLOSED', (t) => {
   assert.throws(() => socket.toDgram({ recvBufferSize: 65536 }), coded(Error, 'ERR_SOCKET_CLOSED'));
 });
 
-test("udp.close() closes the handed-off descriptor, once: the Socket's close() afterwards touches nothing, not even a new socket that reuses the number", async (t) => {
-  const socket = dualUdp(t);
-  const fd = socket.fd;
-  const target = fdTarget(fd);
-  assert.match(target, /^socket:/);
-  const udp = handOff(t, socket);
-  await withTimeout(new Promise((resolve) => udp.close(resolve)), TIMEOUT, 'udp.close()');
-  assert.notEqual(fdTarget(fd), target, 'the descriptor was closed by udp.close()');
-  // The lowest free number is usually handed out next: likely the same fd.
-  const fresh = dualUdp(t);
-  const freshTarget = fdTarget(fresh.fd);
-  socket.close();
-  assert.equal(fdTarget(fresh.fd), freshTarget, 'a new socket survived the old Socket.close()');
-  assert.equal(fresh.dualMode, true);
-  if (fresh.fd !== fd) t.diagnostic(`the new socket got fd ${fresh.fd}, not ${fd}: the reuse case did not arise`);
-});
+testFds(
+  "udp.close() closes the handed-off descriptor, once: the Socket's close() afterwards touches nothing, not even a new socket that reuses the number",
+  async (t) => {
+    const socket = dualUdp(t);
+    const fd = socket.fd;
+    const target = fdTarget(fd);
+    assert.match(target, /^socket:/);
+    const udp = handOff(t, socket);
+    await withTimeout(new Promise((resolve) => udp.close(resolve)), TIMEOUT, 'udp.close()');
+    assert.notEqual(fdTarget(fd), target, 'the descriptor was closed by udp.close()');
+    // The lowest free number is usually handed out next: likely the same fd.
+    const fresh = dualUdp(t);
+    const freshTarget = fdTarget(fresh.fd);
+    socket.close();
+    assert.equal(fdTarget(fresh.fd), freshTarget, 'a new socket survived the old Socket.close()');
+    assert.equal(fresh.dualMode, true);
+    if (fresh.fd !== fd) t.diagnostic(`the new socket got fd ${fresh.fd}, not ${fd}: the reuse case did not arise`);
+  },
+);
 
 test('toDgram() on a Socket whose descriptor is 0 hands over that very socket or throws leaving it open, never a different socket (Node ignores bind({ fd: 0 }))', () => {
   const fixture = path.join(__dirname, 'fixtures', 'dgram-fd0.js');

@@ -12,7 +12,7 @@ const {
   NotSupportedError,
   platform,
 } = require('dualmode');
-const { checkSocketLeaks, track, socketError, coded } = require('./helpers');
+const { checkSocketLeaks, track, socketError, coded, socketsUnchangedBy, hostBindv6only } = require('./helpers');
 
 checkSocketLeaks();
 
@@ -60,8 +60,7 @@ test('an explicit InterNetworkV6 socket starts with dual mode off and is configu
 });
 
 test('an explicit raw IPv6 socket keeps the system default of IPV6_V6ONLY (SocketPal.Unix CreateSocket skips Raw)', (t) => {
-  const fs = require('node:fs');
-  const systemDefault = Number(fs.readFileSync('/proc/sys/net/ipv6/bindv6only', 'utf8'));
+  const systemDefault = hostBindv6only();
   let socket;
   try {
     socket = track(t, new Socket(AddressFamily.InterNetworkV6, SocketType.Raw, ProtocolType.IcmpV6));
@@ -80,10 +79,9 @@ test('new Socket(Raw, IcmpV6) throws EINVAL as .NET does (its DualMode = true fa
     if (err.code === 'EPERM' || err.code === 'EACCES') return t.skip(`raw sockets need privileges: ${err.message}`);
     throw err;
   }
-  const { openSockets } = require('./helpers');
-  const before = openSockets();
-  assert.throws(() => new Socket(SocketType.Raw, ProtocolType.IcmpV6), socketError('EINVAL', 'setsockopt'));
-  assert.deepEqual(openSockets(), before);
+  socketsUnchangedBy(t, () =>
+    assert.throws(() => new Socket(SocketType.Raw, ProtocolType.IcmpV6), socketError('EINVAL', 'setsockopt')),
+  );
 });
 
 test('setting dualMode on a raw IPv6 socket explains that the kernel counts raw sockets as bound', (t) => {

@@ -1,6 +1,15 @@
 'use strict';
-const { checkSocketLeaks, track, connectError, childEnv, startExample } = require('./helpers');
+const {
+  checkSocketLeaks,
+  track,
+  connectError,
+  childEnv,
+  startExample,
+  noHandOffs,
+  testsNeeding,
+} = require('./helpers');
 checkSocketLeaks();
+const test = testsNeeding(noHandOffs);
 
 // The hand-off examples (echo-server, http-server, udp-responder, systemd-fd)
 // run as a user would run them: each is a child process that prints
@@ -12,7 +21,6 @@ const dgram = require('node:dgram');
 const http = require('node:http');
 const net = require('node:net');
 const path = require('node:path');
-const { test } = require('node:test');
 const { Socket, AddressFamily, SocketType, ProtocolType } = require('dualmode');
 
 const root = path.join(__dirname, '..');

@@ -14,6 +14,12 @@ const { test, before } = require('node:test');
 const { Socket, AddressFamily, SocketType, ProtocolType, getDualMode } = require('dualmode');
 const {
   checkSocketLeaks,
+  noHandOffs,
+  noFileDescriptors,
+  noNamespace,
+  inNamespace,
+  trackUdp,
+  hostBindv6only,
   track,
   socketError,
   coded,
@@ -29,7 +35,7 @@ checkSocketLeaks();
 const TIMEOUT = 3000;
 const QUIET = 150;
 
-const bindv6only = fs.readFileSync('/proc/sys/net/ipv6/bindv6only', 'utf8').trim();
+const bindv6only = String(hostBindv6only());
 // A socket Node makes without setting IPV6_V6ONLY itself starts with !bindv6only.
 const systemDefaultDual = bindv6only === '0';
 
@@ -64,18 +70,6 @@ async function connectedPair(t, server, host) {
   await withTimeout(once(client, 'connect'), TIMEOUT, `connect to ${host}`);
   const [conn] = await withTimeout(accepted, TIMEOUT, 'accept');
   return { client, conn };
-}
-
-/** Closes a dgram socket when test `t` ends, unless it is closed already; returns it. */
-function trackUdp(t, udp) {
-  t.after(() => {
-    try {
-      udp.close();
-    } catch (err) {
-      if (err.code !== 'ERR_SOCKET_DGRAM_NOT_RUNNING') throw err;
-    }
-  });
-  return udp;
 }
 
 /** A Node dgram socket made with `options`, bound with bind(...args), once listening. */
@@ -126,70 +120,90 @@ function dgramFd(udp) {
 
 // --- net -------------------------------------------------------------------
 
-test('a net.Server from listen(0) is dual-mode (libuv clears IPV6_V6ONLY for TCP), and an IPv4 client really reaches it', async (t) => {
-  const server = await listening(t, { port: 0 });
-  assert.equal(server.address().address, '::');
-  assert.equal(getDualMode(server), true);
-  assert.equal(await reaches('127.0.0.1', server.address().port), true);
-});
+test(
+  'a net.Server from listen(0) is dual-mode (libuv clears IPV6_V6ONLY for TCP), and an IPv4 client really reaches it',
+  { skip: noHandOffs },
+  async (t) => {
+    const server = await listening(t, { port: 0 });
+    assert.equal(server.address().address, '::');
+    assert.equal(getDualMode(server), true);
+    assert.equal(await reaches('127.0.0.1', server.address().port), true);
+  },
+);
 
-test("listen({ host: '::', port: 0, ipv6Only: true }) is not dual-mode, and an IPv4 client is refused", async (t) => {
-  const server = await listening(t, { host: '::', port: 0, ipv6Only: true });
-  assert.equal(getDualMode(server), false);
-  assert.equal(await reaches('127.0.0.1', server.address().port), false);
-  assert.equal(await reaches('::1', server.address().port), true);
-});
+test(
+  "listen({ host: '::', port: 0, ipv6Only: true }) is not dual-mode, and an IPv4 client is refused",
+  { skip: noHandOffs },
+  async (t) => {
+    const server = await listening(t, { host: '::', port: 0, ipv6Only: true });
+    assert.equal(getDualMode(server), false);
+    assert.equal(await reaches('127.0.0.1', server.address().port), false);
+    assert.equal(await reaches('::1', server.address().port), true);
+  },
+);
 
-test('listen({ port: 0, ipv6Only: true }) without a host: getDualMode() says exactly whether an IPv4 client reaches it (Node 20 ignores ipv6Only there)', async (t) => {
-  const server = await listening(t, { port: 0, ipv6Only: true });
-  const dual = getDualMode(server);
-  const ipv4Reaches = await reaches('127.0.0.1', server.address().port);
-  t.diagnostic(`getDualMode = ${dual}, IPv4 client reaches it = ${ipv4Reaches} (Node ${process.version})`);
-  assert.equal(dual, ipv4Reaches);
-});
+test(
+  'listen({ port: 0, ipv6Only: true }) without a host: getDualMode() says exactly whether an IPv4 client reaches it (Node 20 ignores ipv6Only there)',
+  { skip: noHandOffs },
+  async (t) => {
+    const server = await listening(t, { port: 0, ipv6Only: true });
+    const dual = getDualMode(server);
+    const ipv4Reaches = await reaches('127.0.0.1', server.address().port);
+    t.diagnostic(`getDualMode = ${dual}, IPv4 client reaches it = ${ipv4Reaches} (Node ${process.version})`);
+    assert.equal(dual, ipv4Reaches);
+  },
+);
 
-test("an IPv4 server (listen(0, '127.0.0.1')) is not dual-mode", async (t) => {
+test("an IPv4 server (listen(0, '127.0.0.1')) is not dual-mode", { skip: noHandOffs }, async (t) => {
   const server = await listening(t, { port: 0, host: '127.0.0.1' });
   assert.equal(server.address().family, 'IPv4');
   assert.equal(getDualMode(server), false);
 });
 
-test("connected net.Sockets: the accepted side carries its listener's mode; the client side is IPv4 (false) or a fresh IPv6 socket that follows bindv6only", async (t) => {
-  const dual = await listening(t, { port: 0 });
-  const v6only = await listening(t, { host: '::', port: 0, ipv6Only: true });
+test(
+  "connected net.Sockets: the accepted side carries its listener's mode; the client side is IPv4 (false) or a fresh IPv6 socket that follows bindv6only",
+  { skip: noHandOffs },
+  async (t) => {
+    const dual = await listening(t, { port: 0 });
+    const v6only = await listening(t, { host: '::', port: 0, ipv6Only: true });
 
-  const viaV4 = await connectedPair(t, dual, '127.0.0.1');
-  assert.equal(viaV4.conn.remoteAddress, '::ffff:127.0.0.1');
-  assert.equal(getDualMode(viaV4.conn), true, 'accepted from a dual-mode listener');
-  assert.equal(getDualMode(viaV4.client), false, 'an IPv4 client socket');
+    const viaV4 = await connectedPair(t, dual, '127.0.0.1');
+    assert.equal(viaV4.conn.remoteAddress, '::ffff:127.0.0.1');
+    assert.equal(getDualMode(viaV4.conn), true, 'accepted from a dual-mode listener');
+    assert.equal(getDualMode(viaV4.client), false, 'an IPv4 client socket');
 
-  const viaV6 = await connectedPair(t, dual, '::1');
-  assert.equal(getDualMode(viaV6.conn), true, 'accepted from a dual-mode listener');
-  assert.equal(getDualMode(viaV6.client), systemDefaultDual, `an IPv6 client socket with bindv6only=${bindv6only}`);
+    const viaV6 = await connectedPair(t, dual, '::1');
+    assert.equal(getDualMode(viaV6.conn), true, 'accepted from a dual-mode listener');
+    assert.equal(getDualMode(viaV6.client), systemDefaultDual, `an IPv6 client socket with bindv6only=${bindv6only}`);
 
-  const toV6only = await connectedPair(t, v6only, '::1');
-  assert.equal(getDualMode(toV6only.conn), false, 'accepted from an IPv6-only listener');
-  assert.equal(getDualMode(toV6only.client), systemDefaultDual);
-});
+    const toV6only = await connectedPair(t, v6only, '::1');
+    assert.equal(getDualMode(toV6only.conn), false, 'accepted from an IPv6-only listener');
+    assert.equal(getDualMode(toV6only.client), systemDefaultDual);
+  },
+);
 
 // --- dgram -----------------------------------------------------------------
 
-test(`a bound udp6 dgram socket follows net.ipv6.bindv6only (${bindv6only} here, so ${systemDefaultDual}), and that is what an IPv4 sender finds`, async (t) => {
-  const udp = await nodeUdp(t, 'udp6', 0);
-  assert.equal(getDualMode(udp), systemDefaultDual);
-  const v4 = await nodeUdp(t, 'udp4', 0, '127.0.0.1');
-  const v6 = await nodeUdp(t, 'udp6', 0, '::1');
-  const { port } = udp.address();
-  assert.equal(await datagramArrives(udp, v6, port, '::1'), true, 'the IPv6 control datagram arrives');
-  assert.equal(await datagramArrives(udp, v4, port, '127.0.0.1'), getDualMode(udp));
-});
+test(
+  `a bound udp6 dgram socket follows net.ipv6.bindv6only (${bindv6only} here, so ${systemDefaultDual}), and that is what an IPv4 sender finds`,
+  { skip: noHandOffs },
+  async (t) => {
+    const udp = await nodeUdp(t, 'udp6', 0);
+    assert.equal(getDualMode(udp), systemDefaultDual);
+    const v4 = await nodeUdp(t, 'udp4', 0, '127.0.0.1');
+    const v6 = await nodeUdp(t, 'udp6', 0, '::1');
+    const { port } = udp.address();
+    assert.equal(await datagramArrives(udp, v6, port, '::1'), true, 'the IPv6 control datagram arrives');
+    assert.equal(await datagramArrives(udp, v4, port, '127.0.0.1'), getDualMode(udp));
+  },
+);
 
-test('a bound udp4 dgram socket is not dual-mode', async (t) => {
+test('a bound udp4 dgram socket is not dual-mode', { skip: noHandOffs }, async (t) => {
   const udp = await nodeUdp(t, 'udp4', 0, '127.0.0.1');
   assert.equal(getDualMode(udp), false);
 });
 
-test('a raw fd number gives the same answer as the Node object that owns it', async (t) => {
+test('a raw fd number gives the same answer as the Node object that owns it', { skip: noHandOffs }, async (t) => {
   const dual = await listening(t, { port: 0 });
   const v6only = await listening(t, { host: '::', port: 0, ipv6Only: true });
   const v4 = await listening(t, { host: '127.0.0.1', port: 0 });
@@ -236,21 +250,15 @@ test("a dualmode Socket's fd gives the same answer as socket.dualMode, in every 
 // --- A host whose default is IPv6-only (net.ipv6.bindv6only=1) -------------
 
 const fixture = path.join(__dirname, 'fixtures', 'getdualmode-bindv6only.js');
-const script = ['ip link set lo up', 'sysctl -qw net.ipv6.bindv6only=1', 'exec "$0" "$1"'].join(' && ');
-const probe = spawnSync('unshare', ['-n', 'true'], { encoding: 'utf8', timeout: 10000 });
-const skip =
-  probe.status === 0 ? false : `unshare -n is not permitted here: ${(probe.stderr || String(probe.error)).trim()}`;
+const script = ['ip link set lo up', 'sysctl -qw net.ipv6.bindv6only=1'].join(' && ');
+const skip = noNamespace();
 let facts;
 let failure = 'the fixture did not run';
 
 // A failing fixture fails the namespace tests only, not the whole file.
 before(() => {
   if (skip) return;
-  const run = spawnSync('unshare', ['-n', 'sh', '-c', script, process.execPath, fixture], {
-    encoding: 'utf8',
-    timeout: 30000,
-    cwd: path.join(__dirname, '..'),
-  });
+  const run = inNamespace(script, fixture);
   if (run.status === 0) facts = JSON.parse(run.stdout);
   else failure = `fixture failed (status ${run.status}): ${run.stderr}${run.error ?? ''}`;
 });
@@ -263,7 +271,7 @@ function nsFacts() {
 
 test('in a namespace with bindv6only=1, the setting is really 1 there and unchanged on the host', { skip }, () => {
   assert.equal(nsFacts().bindv6only, '1');
-  assert.equal(fs.readFileSync('/proc/sys/net/ipv6/bindv6only', 'utf8').trim(), bindv6only);
+  assert.equal(String(hostBindv6only()), bindv6only);
 });
 
 test(
@@ -309,56 +317,64 @@ test(
 
 // --- No deprecation warning ------------------------------------------------
 
-test('getDualMode() on a dgram socket emits no deprecation warning (no DEP0112), even under --throw-deprecation', () => {
-  const child = path.join(__dirname, 'fixtures', 'getdualmode-deprecation.js');
-  const run = (mode) =>
-    spawnSync(process.execPath, ['--throw-deprecation', child, mode], {
-      encoding: 'utf8',
-      timeout: 20000,
-      cwd: path.join(__dirname, '..'),
-    });
-  const clean = run('getDualMode');
-  assert.equal(clean.status, 0, `getDualMode() failed under --throw-deprecation: ${clean.stderr}`);
-  assert.deepEqual(JSON.parse(clean.stdout), { dual: systemDefaultDual, warnings: [] });
-  assert.doesNotMatch(clean.stderr, /DEP0112|DeprecationWarning/);
-  // The control: reading the public _handle getter in the same way does throw
-  // DEP0112, where Node still has it (it is gone from Node 26 on).
-  const control = run('_handle');
-  const major = Number(process.versions.node.split('.')[0]);
-  if ('_handle' in dgram.Socket.prototype || major < 26) {
-    assert.notEqual(control.status, 0, 'the control was expected to die of DEP0112');
-    assert.match(control.stderr, /DEP0112/);
-  } else {
-    assert.equal(control.status, 0, control.stderr);
-    assert.deepEqual(JSON.parse(control.stdout), { dual: 'no _handle', warnings: [] });
-  }
-});
+test(
+  'getDualMode() on a dgram socket emits no deprecation warning (no DEP0112), even under --throw-deprecation',
+  { skip: noHandOffs },
+  () => {
+    const child = path.join(__dirname, 'fixtures', 'getdualmode-deprecation.js');
+    const run = (mode) =>
+      spawnSync(process.execPath, ['--throw-deprecation', child, mode], {
+        encoding: 'utf8',
+        timeout: 20000,
+        cwd: path.join(__dirname, '..'),
+      });
+    const clean = run('getDualMode');
+    assert.equal(clean.status, 0, `getDualMode() failed under --throw-deprecation: ${clean.stderr}`);
+    assert.deepEqual(JSON.parse(clean.stdout), { dual: systemDefaultDual, warnings: [] });
+    assert.doesNotMatch(clean.stderr, /DEP0112|DeprecationWarning/);
+    // The control: reading the public _handle getter in the same way does throw
+    // DEP0112, where Node still has it (it is gone from Node 26 on).
+    const control = run('_handle');
+    const major = Number(process.versions.node.split('.')[0]);
+    if ('_handle' in dgram.Socket.prototype || major < 26) {
+      assert.notEqual(control.status, 0, 'the control was expected to die of DEP0112');
+      assert.match(control.stderr, /DEP0112/);
+    } else {
+      assert.equal(control.status, 0, control.stderr);
+      assert.deepEqual(JSON.parse(control.stdout), { dual: 'no _handle', warnings: [] });
+    }
+  },
+);
 
 // --- Errors ----------------------------------------------------------------
 
-test('a target with no open OS socket throws ERR_SOCKET_CLOSED: a server not listening, a closed server, a destroyed net.Socket, an unbound or closed dgram socket', async (t) => {
-  const closed = coded(Error, 'ERR_SOCKET_CLOSED');
-  assert.throws(() => getDualMode(net.createServer()), closed, 'a server not listening');
+test(
+  'a target with no open OS socket throws ERR_SOCKET_CLOSED: a server not listening, a closed server, a destroyed net.Socket, an unbound or closed dgram socket',
+  { skip: noHandOffs },
+  async (t) => {
+    const closed = coded(Error, 'ERR_SOCKET_CLOSED');
+    assert.throws(() => getDualMode(net.createServer()), closed, 'a server not listening');
 
-  const server = await listening(t, { port: 0 });
-  const { client, conn } = await connectedPair(t, server, '::1');
-  assert.equal(getDualMode(client), systemDefaultDual);
-  client.destroy();
-  assert.throws(() => getDualMode(client), closed, 'a destroyed client');
-  conn.destroy();
-  assert.throws(() => getDualMode(conn), closed, 'a destroyed accepted socket');
-  assert.throws(() => getDualMode(new net.Socket()), closed, 'a net.Socket never connected');
-  assert.equal(getDualMode(server), true);
-  await withTimeout(new Promise((resolve) => server.close(resolve)), TIMEOUT, 'server.close()');
-  assert.throws(() => getDualMode(server), closed, 'a closed server');
+    const server = await listening(t, { port: 0 });
+    const { client, conn } = await connectedPair(t, server, '::1');
+    assert.equal(getDualMode(client), systemDefaultDual);
+    client.destroy();
+    assert.throws(() => getDualMode(client), closed, 'a destroyed client');
+    conn.destroy();
+    assert.throws(() => getDualMode(conn), closed, 'a destroyed accepted socket');
+    assert.throws(() => getDualMode(new net.Socket()), closed, 'a net.Socket never connected');
+    assert.equal(getDualMode(server), true);
+    await withTimeout(new Promise((resolve) => server.close(resolve)), TIMEOUT, 'server.close()');
+    assert.throws(() => getDualMode(server), closed, 'a closed server');
 
-  const unbound = trackUdp(t, dgram.createSocket('udp6'));
-  assert.throws(() => getDualMode(unbound), closed, 'a dgram socket not yet bound');
-  const udp = await nodeUdp(t, 'udp6', 0);
-  assert.equal(typeof getDualMode(udp), 'boolean');
-  udp.close();
-  assert.throws(() => getDualMode(udp), closed, 'a closed dgram socket');
-});
+    const unbound = trackUdp(t, dgram.createSocket('udp6'));
+    assert.throws(() => getDualMode(unbound), closed, 'a dgram socket not yet bound');
+    const udp = await nodeUdp(t, 'udp6', 0);
+    assert.equal(typeof getDualMode(udp), 'boolean');
+    udp.close();
+    assert.throws(() => getDualMode(udp), closed, 'a closed dgram socket');
+  },
+);
 
 test('a target that is not a socket object or fd number throws TypeError ERR_INVALID_ARG_TYPE', () => {
   for (const value of [{}, 'x', null, undefined, 3n, true, [3]]) {
@@ -373,20 +389,20 @@ test('an fd number that is negative or not an integer throws RangeError ERR_OUT_
   }
 });
 
-test('a closed fd number throws SocketError EBADF', () => {
+test('a closed fd number throws SocketError EBADF', { skip: noFileDescriptors }, () => {
   const fd = fs.openSync(__filename, 'r');
   fs.closeSync(fd);
-  assert.equal(fs.existsSync(`/proc/self/fd/${fd}`), false, 'the number is free');
+  assert.throws(() => fs.fstatSync(fd), { code: 'EBADF' }, 'the number is free');
   assert.throws(() => getDualMode(fd), socketError('EBADF', 'getsockopt'));
 });
 
-test('a regular file fd throws SocketError ENOTSOCK', (t) => {
+test('a regular file fd throws SocketError ENOTSOCK', { skip: noFileDescriptors }, (t) => {
   const fd = fs.openSync(__filename, 'r');
   t.after(() => fs.closeSync(fd));
   assert.throws(() => getDualMode(fd), socketError('ENOTSOCK', 'getsockopt', { socketErrorCode: 'NotSocket' }));
 });
 
-test('a Unix-domain socket fd throws SocketError EAFNOSUPPORT', async (t) => {
+test('a Unix-domain socket fd throws SocketError EAFNOSUPPORT', { skip: noFileDescriptors }, async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dualmode-'));
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const server = await listening(t, path.join(dir, 'unix.sock'));

@@ -16,7 +16,7 @@ const { spawnSync } = require('node:child_process');
 const path = require('node:path');
 const { test } = require('node:test');
 const { AddressFamily } = require('dualmode');
-const { checkSocketLeaks } = require('./helpers');
+const { checkSocketLeaks, linux } = require('./helpers');
 
 checkSocketLeaks();
 
@@ -34,7 +34,8 @@ function factsWith(value) {
   assert.equal(lines.length, 1, result.stdout);
   const facts = JSON.parse(lines[0]);
   assert.equal(facts.env, value ?? null, 'the child saw the value under test');
-  assert.deepEqual(facts.leaked, [], 'the fixture closed every socket it opened');
+  // The fixture's leak check reads /proc/self/fd: Linux only.
+  if (linux) assert.deepEqual(facts.leaked, [], 'the fixture closed every socket it opened');
   return facts;
 }
 

@@ -15,7 +15,7 @@ const {
   SocketOptionName,
   platform,
 } = require('dualmode');
-const { checkSocketLeaks, track, socketError, coded } = require('./helpers');
+const { checkSocketLeaks, track, socketError, coded, linuxOnly, noHandOffs, noFileDescriptors } = require('./helpers');
 
 checkSocketLeaks();
 
@@ -149,44 +149,52 @@ test('an adopted fd keeps its options and binding: dual mode and endpoint read f
   assert.deepEqual(adopted.localEndPoint, { address: '::ffff:127.0.0.1', family: 'IPv6', port });
 });
 
-test('fromFd() refuses a file that is not a socket with ENOTSOCK and leaves it open', (t) => {
-  const file = path.join(os.tmpdir(), `dualmode-${process.pid}-notsock`);
-  const fd = fs.openSync(file, 'w+');
-  t.after(() => {
-    fs.closeSync(fd);
-    fs.unlinkSync(file);
-  });
-  assert.throws(() => Socket.fromFd(fd), socketError('ENOTSOCK', 'getsockopt', { message: new RegExp(`fd ${fd} `) }));
-  assert.equal(isOpen(fd), true);
-});
+test(
+  'fromFd() refuses a file that is not a socket with ENOTSOCK and leaves it open',
+  { skip: noFileDescriptors },
+  (t) => {
+    const file = path.join(os.tmpdir(), `dualmode-${process.pid}-notsock`);
+    const fd = fs.openSync(file, 'w+');
+    t.after(() => {
+      fs.closeSync(fd);
+      fs.unlinkSync(file);
+    });
+    assert.throws(() => Socket.fromFd(fd), socketError('ENOTSOCK', 'getsockopt', { message: new RegExp(`fd ${fd} `) }));
+    assert.equal(isOpen(fd), true);
+  },
+);
 
-test('fromFd() refuses a closed fd with EBADF', () => {
+test('fromFd() refuses a closed fd with EBADF', { skip: noFileDescriptors }, () => {
   const socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
   const fd = socket.fd;
   socket.close();
   assert.throws(() => Socket.fromFd(fd), socketError('EBADF', 'getsockopt'));
 });
 
-test('fromFd() refuses a Unix domain socket with EAFNOSUPPORT and leaves it open and working', async (t) => {
-  const file = path.join(os.tmpdir(), `dualmode-${process.pid}.sock`);
-  const server = net.createServer((c) => c.end('ok'));
-  await new Promise((resolve) => server.listen(file, resolve));
-  t.after(() => new Promise((resolve) => server.close(resolve)));
-  assert.throws(
-    () => Socket.fromFd(server._handle.fd),
-    socketError('EAFNOSUPPORT', 'getsockopt', { message: /not an IPv4 or IPv6 socket; it was left open/ }),
-  );
-  const reply = await new Promise((resolve, reject) => {
-    const client = net.connect(file);
-    let data = '';
-    client.on('data', (chunk) => (data += chunk));
-    client.on('end', () => resolve(data));
-    client.on('error', reject);
-  });
-  assert.equal(reply, 'ok');
-});
+test(
+  'fromFd() refuses a Unix domain socket with EAFNOSUPPORT and leaves it open and working',
+  { skip: noFileDescriptors },
+  async (t) => {
+    const file = path.join(os.tmpdir(), `dualmode-${process.pid}.sock`);
+    const server = net.createServer((c) => c.end('ok'));
+    await new Promise((resolve) => server.listen(file, resolve));
+    t.after(() => new Promise((resolve) => server.close(resolve)));
+    assert.throws(
+      () => Socket.fromFd(server._handle.fd),
+      socketError('EAFNOSUPPORT', 'getsockopt', { message: /not an IPv4 or IPv6 socket; it was left open/ }),
+    );
+    const reply = await new Promise((resolve, reject) => {
+      const client = net.connect(file);
+      let data = '';
+      client.on('data', (chunk) => (data += chunk));
+      client.on('end', () => resolve(data));
+      client.on('error', reject);
+    });
+    assert.equal(reply, 'ok');
+  },
+);
 
-test('a closed Socket never reaches a file that reuses its fd number', (t) => {
+test('a closed Socket never reaches a file that reuses its fd number', { skip: noFileDescriptors }, (t) => {
   const file = path.join(os.tmpdir(), `dualmode-${process.pid}-reuse`);
   fs.writeFileSync(file, 'untouched');
   const socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
@@ -219,34 +227,42 @@ test('a detached Socket never reaches its old fd after the new owner closed it a
   assert.equal(other.fd, fd);
 });
 
-test('every socket is created close-on-exec: the kernel flag is set and a spawned child does not inherit it', (t) => {
-  const { spawnSync } = require('node:child_process');
-  const sockets = [
-    track(t, new Socket(SocketType.Stream, ProtocolType.Tcp)),
-    track(t, new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp)),
-  ];
-  const O_CLOEXEC = 0o2000000;
-  for (const socket of sockets) {
-    const flags = /^flags:\s+([0-7]+)$/m.exec(fs.readFileSync(`/proc/self/fdinfo/${socket.fd}`, 'utf8'))[1];
-    assert.ok((parseInt(flags, 8) & O_CLOEXEC) !== 0, `fd ${socket.fd} has O_CLOEXEC`);
-  }
-  const child = spawnSync('sh', ['-c', 'ls /proc/$$/fd'], { encoding: 'utf8', timeout: 10000 });
-  assert.equal(child.status, 0, child.stderr);
-  const inherited = child.stdout.split(/\s+/).filter(Boolean).map(Number);
-  for (const socket of sockets) assert.ok(!inherited.includes(socket.fd), `fd ${socket.fd} was inherited`);
-});
+test(
+  'every socket is created close-on-exec: the kernel flag is set and a spawned child does not inherit it',
+  { skip: linuxOnly("reads /proc/self/fdinfo and a child's /proc/<pid>/fd") },
+  (t) => {
+    const { spawnSync } = require('node:child_process');
+    const sockets = [
+      track(t, new Socket(SocketType.Stream, ProtocolType.Tcp)),
+      track(t, new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp)),
+    ];
+    const O_CLOEXEC = 0o2000000;
+    for (const socket of sockets) {
+      const flags = /^flags:\s+([0-7]+)$/m.exec(fs.readFileSync(`/proc/self/fdinfo/${socket.fd}`, 'utf8'))[1];
+      assert.ok((parseInt(flags, 8) & O_CLOEXEC) !== 0, `fd ${socket.fd} has O_CLOEXEC`);
+    }
+    const child = spawnSync('sh', ['-c', 'ls /proc/$$/fd'], { encoding: 'utf8', timeout: 10000 });
+    assert.equal(child.status, 0, child.stderr);
+    const inherited = child.stdout.split(/\s+/).filter(Boolean).map(Number);
+    for (const socket of sockets) assert.ok(!inherited.includes(socket.fd), `fd ${socket.fd} was inherited`);
+  },
+);
 
-test('a Socket collected while it owns its fd closes it with a DUALMODE_SOCKET_GC warning; detached and handed-off fds are never touched', () => {
-  const { spawnSync } = require('node:child_process');
-  const run = spawnSync(process.execPath, ['--expose-gc', path.join(__dirname, 'fixtures', 'gc.js')], {
-    encoding: 'utf8',
-    timeout: 20000,
-    cwd: path.join(__dirname, '..'),
-  });
-  assert.equal(run.status, 0, run.stderr);
-  const result = JSON.parse(run.stdout);
-  assert.equal(result.ownedClosed, true, 'the owned fd was closed on collection');
-  assert.deepEqual(result.warnings, ['DUALMODE_SOCKET_GC'], 'one warning, for the one owned fd');
-  assert.equal(result.detachedOpen, true, 'a detached fd belongs to the caller');
-  assert.equal(result.serverStillServes, true, 'a handed-off fd belongs to Node');
-});
+test(
+  'a Socket collected while it owns its fd closes it with a DUALMODE_SOCKET_GC warning; detached and handed-off fds are never touched',
+  { skip: noHandOffs },
+  () => {
+    const { spawnSync } = require('node:child_process');
+    const run = spawnSync(process.execPath, ['--expose-gc', path.join(__dirname, 'fixtures', 'gc.js')], {
+      encoding: 'utf8',
+      timeout: 20000,
+      cwd: path.join(__dirname, '..'),
+    });
+    assert.equal(run.status, 0, run.stderr);
+    const result = JSON.parse(run.stdout);
+    assert.equal(result.ownedClosed, true, 'the owned fd was closed on collection');
+    assert.deepEqual(result.warnings, ['DUALMODE_SOCKET_GC'], 'one warning, for the one owned fd');
+    assert.equal(result.detachedOpen, true, 'a detached fd belongs to the caller');
+    assert.equal(result.serverStillServes, true, 'a handed-off fd belongs to Node');
+  },
+);

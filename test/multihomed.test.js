@@ -1,5 +1,5 @@
 'use strict';
-const { checkSocketLeaks, withTimeout } = require('./helpers');
+const { checkSocketLeaks, withTimeout, linuxOnly } = require('./helpers');
 checkSocketLeaks();
 
 // A UDP server on a host with two addresses per family, as in the issue that
@@ -59,10 +59,12 @@ function sweepStale() {
 }
 
 // The skip reason, when this machine does not let us make a namespace.
-let skip = false;
-const probe = ip('netns', 'add', ns.server);
-if (probe.error) skip = `the ip command (iproute2) cannot run here: ${probe.error.message}`;
-else if (probe.status !== 0) skip = `ip netns add is not permitted here: ${probe.stderr.trim()}`;
+let skip = linuxOnly('network namespaces (ip netns) joined by veth pairs');
+if (!skip) {
+  const probe = ip('netns', 'add', ns.server);
+  if (probe.error) skip = `the ip command (iproute2) cannot run here: ${probe.error.message}`;
+  else if (probe.status !== 0) skip = `ip netns add is not permitted here: ${probe.stderr.trim()}`;
+}
 
 after(() => {
   if (skip) return;

@@ -7,7 +7,7 @@ const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
-const { test } = require('node:test');
+const { test: testEverywhere } = require('node:test');
 const {
   Socket,
   AddressFamily,
@@ -18,9 +18,22 @@ const {
   getDualMode,
   platform,
 } = require('dualmode');
-const { checkSocketLeaks, track, socketError, coded } = require('./helpers');
+const {
+  checkSocketLeaks,
+  testsNeeding,
+  noHandOffs,
+  noFdTable,
+  linuxOnly,
+  fdTarget,
+  track,
+  socketError,
+  coded,
+} = require('./helpers');
 
 checkSocketLeaks();
+// The one test that runs on Windows too (testEverywhere) checks that the hand-offs refuse there.
+const test = testsNeeding(noHandOffs);
+const testFds = testsNeeding(noHandOffs || noFdTable); // these read /proc/self/fd too
 
 const TIMEOUT = 5000;
 
@@ -32,15 +45,6 @@ const v4Tcp = (t) => track(t, new Socket(AddressFamily.InterNetwork, SocketType.
 function bound(socket, address) {
   socket.bind({ address, port: 0 });
   return socket;
-}
-
-/** What descriptor `fd` points at now: "socket:[inode]", or the error code of readlink. */
-function link(fd) {
-  try {
-    return fs.readlinkSync(`/proc/self/fd/${fd}`);
-  } catch (err) {
-    return err.code;
-  }
 }
 
 /** Resolves with the first argument of `event`; rejects on 'error' or after `ms`. */
@@ -369,56 +373,62 @@ for (const spec of SERVERS) {
 // ---------------------------------------------------------------------------
 // 2. A family mismatch is refused before anything reaches Node.
 
-test('connect() to an IPv4 address on an IPv6 socket with dualMode false throws EAFNOSUPPORT synchronously and leaves the Socket open (Socket_ConnectV4IPEndPointToV4Host_Throws, Socket_BeginConnectV4IPAddressToV4Host_Throws)', async (t) => {
-  const { port } = serve(t, bound(v6Tcp(t), '::1'));
-  const socket = v6Tcp(t);
-  assert.equal(socket.dualMode, false);
-  const fd = socket.fd;
-  const before = link(fd);
-  for (const address of ['127.0.0.1', '0.0.0.0']) {
-    refuses(
-      t,
-      () => socket.connect({ address, port }),
-      socketError('EAFNOSUPPORT', 'connect', {
-        address,
-        port,
-        socketErrorCode: 'AddressFamilyNotSupported',
-        message: /dualMode/,
-      }),
-    );
-  }
-  // Not detached, not closed: the very same descriptor, still unconnected.
-  assert.equal(socket.closed, false);
-  assert.equal(socket.fd, fd);
-  assert.equal(link(fd), before);
-  assert.equal(socket.dualMode, false);
-  assert.equal(socket.remoteEndPoint, null);
-  // And usable: it connects over IPv6.
-  const client = trackClient(t, socket.connect({ address: '::1', port }));
-  await waitFor(client, 'connect');
-  assert.equal(client.remoteAddress, '::1');
-});
+testFds(
+  'connect() to an IPv4 address on an IPv6 socket with dualMode false throws EAFNOSUPPORT synchronously and leaves the Socket open (Socket_ConnectV4IPEndPointToV4Host_Throws, Socket_BeginConnectV4IPAddressToV4Host_Throws)',
+  async (t) => {
+    const { port } = serve(t, bound(v6Tcp(t), '::1'));
+    const socket = v6Tcp(t);
+    assert.equal(socket.dualMode, false);
+    const fd = socket.fd;
+    const before = fdTarget(fd);
+    for (const address of ['127.0.0.1', '0.0.0.0']) {
+      refuses(
+        t,
+        () => socket.connect({ address, port }),
+        socketError('EAFNOSUPPORT', 'connect', {
+          address,
+          port,
+          socketErrorCode: 'AddressFamilyNotSupported',
+          message: /dualMode/,
+        }),
+      );
+    }
+    // Not detached, not closed: the very same descriptor, still unconnected.
+    assert.equal(socket.closed, false);
+    assert.equal(socket.fd, fd);
+    assert.equal(fdTarget(fd), before);
+    assert.equal(socket.dualMode, false);
+    assert.equal(socket.remoteEndPoint, null);
+    // And usable: it connects over IPv6.
+    const client = trackClient(t, socket.connect({ address: '::1', port }));
+    await waitFor(client, 'connect');
+    assert.equal(client.remoteAddress, '::1');
+  },
+);
 
-test('connect() to an IPv6 address on an IPv4 socket throws EAFNOSUPPORT synchronously and leaves the Socket open', async (t) => {
-  const { port } = serve(t, bound(v4Tcp(t), '127.0.0.1'));
-  const socket = v4Tcp(t);
-  const fd = socket.fd;
-  const before = link(fd);
-  for (const address of ['::1', '::ffff:127.0.0.1', '::']) {
-    refuses(
-      t,
-      () => socket.connect({ address, port }),
-      socketError('EAFNOSUPPORT', 'connect', { address, port, socketErrorCode: 'AddressFamilyNotSupported' }),
-    );
-  }
-  assert.equal(socket.closed, false);
-  assert.equal(socket.fd, fd);
-  assert.equal(link(fd), before);
-  assert.equal(socket.remoteEndPoint, null);
-  const client = trackClient(t, socket.connect({ address: '127.0.0.1', port }));
-  await waitFor(client, 'connect');
-  assert.equal(client.remoteAddress, '127.0.0.1');
-});
+testFds(
+  'connect() to an IPv6 address on an IPv4 socket throws EAFNOSUPPORT synchronously and leaves the Socket open',
+  async (t) => {
+    const { port } = serve(t, bound(v4Tcp(t), '127.0.0.1'));
+    const socket = v4Tcp(t);
+    const fd = socket.fd;
+    const before = fdTarget(fd);
+    for (const address of ['::1', '::ffff:127.0.0.1', '::']) {
+      refuses(
+        t,
+        () => socket.connect({ address, port }),
+        socketError('EAFNOSUPPORT', 'connect', { address, port, socketErrorCode: 'AddressFamilyNotSupported' }),
+      );
+    }
+    assert.equal(socket.closed, false);
+    assert.equal(socket.fd, fd);
+    assert.equal(fdTarget(fd), before);
+    assert.equal(socket.remoteEndPoint, null);
+    const client = trackClient(t, socket.connect({ address: '127.0.0.1', port }));
+    await waitFor(client, 'connect');
+    assert.equal(client.remoteAddress, '127.0.0.1');
+  },
+);
 
 // ---------------------------------------------------------------------------
 // 3. What connect() and toServer() return, and the detached Socket.
@@ -604,14 +614,18 @@ function backlogOf(port) {
   return Number(line[2]);
 }
 
-test('toServer() on a socket not yet listening listens with backlog 511, as server.listen() does', (t) => {
-  const socket = dualTcp(t);
-  socket.bind({ address: '::1', port: 0 });
-  const backlog = backlogOf(serve(t, socket).port);
-  if (backlog === undefined) return t.skip('ss (iproute2) is not installed');
-  const somaxconn = Number(fs.readFileSync('/proc/sys/net/core/somaxconn', 'utf8'));
-  assert.equal(backlog, Math.min(511, somaxconn));
-});
+test(
+  'toServer() on a socket not yet listening listens with backlog 511, as server.listen() does',
+  { skip: linuxOnly('reads net.core.somaxconn in /proc/sys') },
+  (t) => {
+    const socket = dualTcp(t);
+    socket.bind({ address: '::1', port: 0 });
+    const backlog = backlogOf(serve(t, socket).port);
+    if (backlog === undefined) return t.skip('ss (iproute2) is not installed');
+    const somaxconn = Number(fs.readFileSync('/proc/sys/net/core/somaxconn', 'utf8'));
+    assert.equal(backlog, Math.min(511, somaxconn));
+  },
+);
 
 // Node's server.listen({ fd, backlog }) ignores options.backlog on the fd
 // path (only a positional backlog counts); toServer() passes it positionally.
@@ -624,32 +638,39 @@ test('listen(5) then toServer() keeps backlog 5', (t) => {
   assert.equal(backlog, 5);
 });
 
-test('toServer() throws EADDRINUSE from listen synchronously when another socket listens on the port, and the Socket stays open and usable', async (t) => {
-  const first = dualTcp(t);
-  const second = dualTcp(t);
-  // SO_REUSEADDR alone: both bind, the second cannot listen (ReuseAddress would add SO_REUSEPORT, which lets both listen).
-  for (const socket of [first, second])
-    socket.setRawSocketOption(platform.SOL_SOCKET, platform.SO_REUSEADDR, new Uint8Array(new Int32Array([1]).buffer));
-  first.bind({ address: '::1', port: 0 });
-  const { port } = first.localEndPoint;
-  second.bind({ address: '::1', port });
-  first.listen();
-  const fd = second.fd;
-  const before = link(fd);
-  refuses(t, () => second.toServer(), socketError('EADDRINUSE', 'listen', { socketErrorCode: 'AddressAlreadyInUse' }));
-  assert.equal(second.closed, false);
-  assert.equal(second.fd, fd);
-  assert.equal(link(fd), before);
-  assert.deepEqual(second.localEndPoint, { address: '::1', family: 'IPv6', port });
-  // Usable: once the port is free it becomes the server there.
-  first.close();
-  const { server } = serve(t, second);
-  assert.equal(server.address().port, port);
-  const accepted = waitFor(server, 'connection');
-  const client = trackClient(t, net.connect({ host: '::1', port }));
-  await waitFor(client, 'connect');
-  await accepted;
-});
+testFds(
+  'toServer() throws EADDRINUSE from listen synchronously when another socket listens on the port, and the Socket stays open and usable',
+  async (t) => {
+    const first = dualTcp(t);
+    const second = dualTcp(t);
+    // SO_REUSEADDR alone: both bind, the second cannot listen (ReuseAddress would add SO_REUSEPORT, which lets both listen).
+    for (const socket of [first, second])
+      socket.setRawSocketOption(platform.SOL_SOCKET, platform.SO_REUSEADDR, new Uint8Array(new Int32Array([1]).buffer));
+    first.bind({ address: '::1', port: 0 });
+    const { port } = first.localEndPoint;
+    second.bind({ address: '::1', port });
+    first.listen();
+    const fd = second.fd;
+    const before = fdTarget(fd);
+    refuses(
+      t,
+      () => second.toServer(),
+      socketError('EADDRINUSE', 'listen', { socketErrorCode: 'AddressAlreadyInUse' }),
+    );
+    assert.equal(second.closed, false);
+    assert.equal(second.fd, fd);
+    assert.equal(fdTarget(fd), before);
+    assert.deepEqual(second.localEndPoint, { address: '::1', family: 'IPv6', port });
+    // Usable: once the port is free it becomes the server there.
+    first.close();
+    const { server } = serve(t, second);
+    assert.equal(server.address().port, port);
+    const accepted = waitFor(server, 'connection');
+    const client = trackClient(t, net.connect({ host: '::1', port }));
+    await waitFor(client, 'connect');
+    await accepted;
+  },
+);
 
 test('toServer() returns a server that is already listening, and still emits listening afterwards', async (t) => {
   const socket = dualTcp(t);
@@ -662,14 +683,14 @@ test('toServer() returns a server that is already listening, and still emits lis
   assert.equal(server.listening, true);
 });
 
-test('server.close() closes the descriptor once: the handed-off Socket never closes the number again', async (t) => {
+testFds('server.close() closes the descriptor once: the handed-off Socket never closes the number again', async (t) => {
   const socket = dualTcp(t);
   const { server } = serve(t, socket);
   const fd = server._handle.fd;
-  const before = link(fd);
+  const before = fdTarget(fd);
   assert.match(before, /^socket:/);
   await closeServer(server);
-  assert.notEqual(link(fd), before, 'the descriptor is closed');
+  assert.notEqual(fdTarget(fd), before, 'the descriptor is closed');
   assert.throws(() => fs.fstatSync(fd), { code: 'EBADF' });
   // Let a new socket take the number, then close() the handed-off Socket.
   let reuser;
@@ -678,9 +699,9 @@ test('server.close() closes the descriptor once: the handed-off Socket never clo
     if (other.fd === fd) reuser = other;
   }
   assert.ok(reuser, `no new socket got descriptor ${fd}`);
-  const reused = link(fd);
+  const reused = fdTarget(fd);
   socket.close();
-  assert.equal(link(fd), reused, 'the new socket on that number is untouched');
+  assert.equal(fdTarget(fd), reused, 'the new socket on that number is untouched');
   assert.equal(reuser.closed, false);
   assert.equal(reuseAddrOf(reuser), 0);
 });
@@ -704,10 +725,10 @@ test('toServer() and connect() on a datagram socket throw ERR_SOCKET_BAD_TYPE an
   assert.equal(udp.localEndPoint.address, '::1');
 });
 
-test('options that are not an object throw ERR_INVALID_ARG_TYPE and leave the Socket open', (t) => {
+testFds('options that are not an object throw ERR_INVALID_ARG_TYPE and leave the Socket open', (t) => {
   const socket = dualTcp(t);
   const fd = socket.fd;
-  const before = link(fd);
+  const before = fdTarget(fd);
   for (const options of [5, 'pauseOnConnect', true, null]) {
     refuses(t, () => socket.toServer(options), coded(TypeError, 'ERR_INVALID_ARG_TYPE', /options/));
     refuses(
@@ -718,49 +739,52 @@ test('options that are not an object throw ERR_INVALID_ARG_TYPE and leave the So
   }
   assert.equal(socket.closed, false);
   assert.equal(socket.fd, fd);
-  assert.equal(link(fd), before);
+  assert.equal(fdTarget(fd), before);
 });
 
-test('an option of the wrong type throws before the descriptor is handed over; the Socket stays open and can still hand off', async (t) => {
-  const listener = dualTcp(t);
-  const cases = [
-    [{ pauseOnConnect: 'yes' }, TypeError, 'ERR_INVALID_ARG_TYPE'],
-    [{ noDelay: 1 }, TypeError, 'ERR_INVALID_ARG_TYPE'],
-    [{ highWaterMark: -1 }, RangeError, 'ERR_OUT_OF_RANGE'],
-  ];
-  for (const [options, Class, code] of cases) {
-    refuses(t, () => listener.toServer(options), coded(Class, code), JSON.stringify(options));
-  }
-  assert.equal(listener.closed, false);
-  assert.equal(listener.isBound, false, 'toServer() bound nothing');
-  const { port } = serve(t, listener);
+testFds(
+  'an option of the wrong type throws before the descriptor is handed over; the Socket stays open and can still hand off',
+  async (t) => {
+    const listener = dualTcp(t);
+    const cases = [
+      [{ pauseOnConnect: 'yes' }, TypeError, 'ERR_INVALID_ARG_TYPE'],
+      [{ noDelay: 1 }, TypeError, 'ERR_INVALID_ARG_TYPE'],
+      [{ highWaterMark: -1 }, RangeError, 'ERR_OUT_OF_RANGE'],
+    ];
+    for (const [options, Class, code] of cases) {
+      refuses(t, () => listener.toServer(options), coded(Class, code), JSON.stringify(options));
+    }
+    assert.equal(listener.closed, false);
+    assert.equal(listener.isBound, false, 'toServer() bound nothing');
+    const { port } = serve(t, listener);
 
-  const socket = dualTcp(t);
-  const fd = socket.fd;
-  const before = link(fd);
-  for (const [options, Class, code] of [
-    [{ noDelay: 'yes' }, TypeError, 'ERR_INVALID_ARG_TYPE'],
-    [{ timeout: -1 }, RangeError, 'ERR_OUT_OF_RANGE'],
-    [{ timeout: 1.5 }, RangeError, 'ERR_OUT_OF_RANGE'],
-    [{ keepAlive: 'on' }, TypeError, 'ERR_INVALID_ARG_TYPE'],
-  ]) {
-    refuses(t, () => socket.connect({ address: '::1', port }, options), coded(Class, code), JSON.stringify(options));
-  }
-  assert.equal(socket.closed, false);
-  assert.equal(socket.fd, fd);
-  assert.equal(link(fd), before);
-  assert.equal(socket.remoteEndPoint, null);
-  const client = trackClient(t, socket.connect({ address: '::1', port }));
-  await waitFor(client, 'connect');
-});
+    const socket = dualTcp(t);
+    const fd = socket.fd;
+    const before = fdTarget(fd);
+    for (const [options, Class, code] of [
+      [{ noDelay: 'yes' }, TypeError, 'ERR_INVALID_ARG_TYPE'],
+      [{ timeout: -1 }, RangeError, 'ERR_OUT_OF_RANGE'],
+      [{ timeout: 1.5 }, RangeError, 'ERR_OUT_OF_RANGE'],
+      [{ keepAlive: 'on' }, TypeError, 'ERR_INVALID_ARG_TYPE'],
+    ]) {
+      refuses(t, () => socket.connect({ address: '::1', port }, options), coded(Class, code), JSON.stringify(options));
+    }
+    assert.equal(socket.closed, false);
+    assert.equal(socket.fd, fd);
+    assert.equal(fdTarget(fd), before);
+    assert.equal(socket.remoteEndPoint, null);
+    const client = trackClient(t, socket.connect({ address: '::1', port }));
+    await waitFor(client, 'connect');
+  },
+);
 
-test('an fd named in the options is never adopted: toServer() and connect() use their own descriptor', async (t) => {
+testFds('an fd named in the options is never adopted: toServer() and connect() use their own descriptor', async (t) => {
   const other = dualTcp(t);
   other.bind({ address: '::1', port: 0 });
   other.listen();
   const otherPort = other.localEndPoint.port;
   const otherFd = other.fd;
-  const otherLink = link(otherFd);
+  const otherLink = fdTarget(otherFd);
 
   const mine = dualTcp(t);
   mine.bind({ address: '::1', port: 0 });
@@ -776,14 +800,14 @@ test('an fd named in the options is never adopted: toServer() and connect() use 
 
   assert.equal(other.fd, otherFd, 'the other Socket is not detached');
   assert.equal(other.closed, false);
-  assert.equal(link(otherFd), otherLink);
+  assert.equal(fdTarget(otherFd), otherLink);
   assert.equal(other.localEndPoint.port, otherPort);
 });
 
-test('connect() with a bad endpoint throws synchronously and leaves the Socket untouched', (t) => {
+testFds('connect() with a bad endpoint throws synchronously and leaves the Socket untouched', (t) => {
   const socket = dualTcp(t);
   const fd = socket.fd;
-  const before = link(fd);
+  const before = fdTarget(fd);
   refuses(t, () => socket.connect({ address: '::1', port: 70000 }), coded(RangeError, 'ERR_SOCKET_BAD_PORT'));
   refuses(t, () => socket.connect({ address: '::1', port: -1 }), coded(RangeError, 'ERR_SOCKET_BAD_PORT'));
   refuses(t, () => socket.connect({ address: 'localhost', port: 80 }), coded(TypeError, 'ERR_INVALID_IP_ADDRESS'));
@@ -791,7 +815,7 @@ test('connect() with a bad endpoint throws synchronously and leaves the Socket u
   refuses(t, () => socket.connect(), coded(TypeError, 'ERR_INVALID_ARG_TYPE'));
   assert.equal(socket.closed, false);
   assert.equal(socket.fd, fd);
-  assert.equal(link(fd), before);
+  assert.equal(fdTarget(fd), before);
   assert.equal(socket.isBound, false);
   assert.equal(socket.dualMode, true);
 });
@@ -847,12 +871,14 @@ test('connect(endPoint, { noDelay: true, timeout: 50 }) sets TCP_NODELAY and emi
   assert.equal(client.destroyed, false, "'timeout' only notifies, as with net.connect");
 });
 
-test('on Windows, where Node cannot adopt a socket, the hand-offs throw ERR_FEATURE_UNAVAILABLE_ON_PLATFORM and the Socket stays open', () => {
-  const { spawnSync } = require('node:child_process');
-  // process.platform is what the hand-offs check when called; the rest of
-  // the package works as on Linux in this child. The package is loaded
-  // first, so that node-gyp-build finds the Linux addon whatever it looks at.
-  const code = `
+testEverywhere(
+  'on Windows, where Node cannot adopt a socket, the hand-offs throw ERR_FEATURE_UNAVAILABLE_ON_PLATFORM and the Socket stays open',
+  () => {
+    const { spawnSync } = require('node:child_process');
+    // process.platform is what the hand-offs check when called; the rest of
+    // the package works as on Linux in this child. The package is loaded
+    // first, so that node-gyp-build finds the Linux addon whatever it looks at.
+    const code = `
     const { Socket, SocketType, ProtocolType, getDualMode } = require('dualmode');
     Object.defineProperty(process, 'platform', { value: 'win32' });
     const results = {};
@@ -872,18 +898,19 @@ test('on Windows, where Node cannot adopt a socket, the hand-offs throw ERR_FEAT
     dgram.close();
     process.stdout.write(JSON.stringify(results));
   `;
-  const run = spawnSync(process.execPath, ['-e', code], {
-    cwd: path.join(__dirname, '..'),
-    encoding: 'utf8',
-    timeout: 20000,
-  });
-  assert.equal(run.status, 0, run.stderr);
-  assert.deepEqual(JSON.parse(run.stdout), {
-    toServer: 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM',
-    connect: 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM',
-    toDgram: 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM',
-    getDualMode: 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM',
-    stillOpen: true,
-    fdStillWorks: true,
-  });
-});
+    const run = spawnSync(process.execPath, ['-e', code], {
+      cwd: path.join(__dirname, '..'),
+      encoding: 'utf8',
+      timeout: 20000,
+    });
+    assert.equal(run.status, 0, run.stderr);
+    assert.deepEqual(JSON.parse(run.stdout), {
+      toServer: 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM',
+      connect: 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM',
+      toDgram: 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM',
+      getDualMode: 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM',
+      stillOpen: true,
+      fdStillWorks: true,
+    });
+  },
+);

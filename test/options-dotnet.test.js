@@ -6,7 +6,6 @@
 // set, sets it, reads it back, and checks the kernel's own value with a raw
 // getsockopt (socket2's pattern).
 const assert = require('node:assert/strict');
-const { spawnSync } = require('node:child_process');
 const path = require('node:path');
 const { describe, test } = require('node:test');
 const {
@@ -19,7 +18,16 @@ const {
   SocketType,
   platform: P,
 } = require('dualmode');
-const { checkSocketLeaks, coded, socketError, track } = require('./helpers');
+const {
+  checkSocketLeaks,
+  coded,
+  socketError,
+  track,
+  noNamespace,
+  inNamespace,
+  noHandOffs,
+  noDatagramIO,
+} = require('./helpers');
 
 checkSocketLeaks();
 
@@ -246,21 +254,25 @@ describe('SocketOptionNameTest cases that apply to Linux', () => {
     assert.equal(s2.localEndPoint.port, s1.localEndPoint.port);
   });
 
-  test('two dual-mode UDP sockets with ReuseAddress share [::]:port, and a datagram to it arrives', async (t) => {
-    const a = udp(t);
-    const b = udp(t);
-    a.setSocketOption(Level.Socket, Name.ReuseAddress, true);
-    b.setSocketOption(Level.Socket, Name.ReuseAddress, true);
-    a.bind({ address: '::', port: 0 });
-    b.bind({ address: '::', port: a.localEndPoint.port });
-    const sender = udp(t, V4);
-    const controller = new AbortController();
-    const options = { signal: controller.signal };
-    const received = Promise.race([a.receiveFrom(Buffer.alloc(4), options), b.receiveFrom(Buffer.alloc(4), options)]);
-    await sender.sendTo(Buffer.from('x'), { address: '127.0.0.1', port: a.localEndPoint.port });
-    assert.equal((await received).receivedBytes, 1);
-    controller.abort();
-  });
+  test(
+    'two dual-mode UDP sockets with ReuseAddress share [::]:port, and a datagram to it arrives',
+    { skip: noDatagramIO },
+    async (t) => {
+      const a = udp(t);
+      const b = udp(t);
+      a.setSocketOption(Level.Socket, Name.ReuseAddress, true);
+      b.setSocketOption(Level.Socket, Name.ReuseAddress, true);
+      a.bind({ address: '::', port: 0 });
+      b.bind({ address: '::', port: a.localEndPoint.port });
+      const sender = udp(t, V4);
+      const controller = new AbortController();
+      const options = { signal: controller.signal };
+      const received = Promise.race([a.receiveFrom(Buffer.alloc(4), options), b.receiveFrom(Buffer.alloc(4), options)]);
+      await sender.sendTo(Buffer.from('x'), { address: '127.0.0.1', port: a.localEndPoint.port });
+      assert.equal((await received).receivedBytes, 1);
+      controller.abort();
+    },
+  );
 });
 
 describe("typed properties, with .NET's rules by family", () => {
@@ -485,25 +497,10 @@ describe('object values: memberships', () => {
   // In a private network namespace (unshare -n) whose only interface is lo,
   // with multicast switched on for it: nothing can leave the namespace.
   test('an IPv4 group joins on a dual-mode IPv6 UDP socket: a datagram to it arrives, and stops after DropMembership', (t) => {
-    const probe = spawnSync('unshare', ['-n', 'true'], { encoding: 'utf8', timeout: 10000 });
-    if (probe.status !== 0)
-      return t.skip(`unshare -n is not permitted here: ${(probe.stderr || String(probe.error)).trim()}`);
+    if (noNamespace()) return t.skip(noNamespace());
     // Multicast on before up, so that the kernel adds lo's ff00::/8 route.
-    const script = [
-      'ip link set lo multicast on',
-      'ip link set lo up',
-      'ip route add 224.0.0.0/4 dev lo',
-      'exec "$0" "$1"',
-    ].join(' && ');
-    const run = spawnSync(
-      'unshare',
-      ['-n', 'sh', '-c', script, process.execPath, path.join(__dirname, 'fixtures', 'multicast.js')],
-      {
-        encoding: 'utf8',
-        timeout: 30000,
-        cwd: path.join(__dirname, '..'),
-      },
-    );
+    const script = ['ip link set lo multicast on', 'ip link set lo up', 'ip route add 224.0.0.0/4 dev lo'].join(' && ');
+    const run = inNamespace(script, path.join(__dirname, 'fixtures', 'multicast.js'));
     assert.equal(run.status, 0, `fixture failed: ${run.stderr}${run.error ?? ''}`);
     const facts = JSON.parse(run.stdout);
     assert.equal(facts.dualMode, true);
@@ -551,10 +548,13 @@ describe('both halves of a dual-mode socket (beyond .NET)', () => {
     assert.equal(socket.ttl, 7);
   });
 
-  test('on the wire: IPv4 and IPv6 datagrams of one dual-mode socket with ttl = 7 both carry TTL / hop limit 7', async (t) => {
-    // A Python receiver reads IP_TTL / IPV6_HOPLIMIT control messages
-    // (IP_RECVTTL, IPV6_RECVHOPLIMIT), which Node cannot.
-    const receiver = `
+  test(
+    'on the wire: IPv4 and IPv6 datagrams of one dual-mode socket with ttl = 7 both carry TTL / hop limit 7',
+    { skip: noDatagramIO },
+    async (t) => {
+      // A Python receiver reads IP_TTL / IPV6_HOPLIMIT control messages
+      // (IP_RECVTTL, IPV6_RECVHOPLIMIT), which Node cannot.
+      const receiver = `
 import socket, sys, json
 recvttl, recvhoplimit = int(sys.argv[1]), int(sys.argv[2])
 out = {}
@@ -567,32 +567,33 @@ for name, s in (('ipv4', s4), ('ipv6', s6)):
     out[name] = [int.from_bytes(d[:4], sys.byteorder) for (level, kind, d) in anc]
 print(json.dumps(out), flush=True)
 `;
-    const { spawn } = require('node:child_process');
-    const readline = require('node:readline');
-    const { withTimeout } = require('./helpers');
-    // (Python's socket module names neither option on every version: pass the numbers.)
-    const python = spawn('python3', ['-c', receiver, String(P.IP_RECVTTL), String(P.IPV6_RECVHOPLIMIT)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    t.after(() => python.kill());
-    let stderr = '';
-    python.stderr.on('data', (d) => (stderr += d));
-    const spawned = await new Promise((resolve) => {
-      python.once('spawn', () => resolve(true));
-      python.once('error', () => resolve(false));
-    });
-    if (!spawned) return t.skip('python3 is not installed');
-    const lines = readline.createInterface({ input: python.stdout })[Symbol.asyncIterator]();
-    const [port4, port6] = JSON.parse(
-      (await withTimeout(lines.next(), 10000, `the receiver's ports (${stderr})`)).value,
-    );
-    const socket = udp(t);
-    socket.ttl = 7;
-    await socket.sendTo(Buffer.from('v4'), { address: '127.0.0.1', port: port4 });
-    await socket.sendTo(Buffer.from('v6'), { address: '::1', port: port6 });
-    const seen = JSON.parse((await withTimeout(lines.next(), 10000, `the receiver's result (${stderr})`)).value);
-    assert.deepEqual(seen, { ipv4: [7], ipv6: [7] });
-  });
+      const { spawn } = require('node:child_process');
+      const readline = require('node:readline');
+      const { withTimeout } = require('./helpers');
+      // (Python's socket module names neither option on every version: pass the numbers.)
+      const python = spawn('python3', ['-c', receiver, String(P.IP_RECVTTL), String(P.IPV6_RECVHOPLIMIT)], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      t.after(() => python.kill());
+      let stderr = '';
+      python.stderr.on('data', (d) => (stderr += d));
+      const spawned = await new Promise((resolve) => {
+        python.once('spawn', () => resolve(true));
+        python.once('error', () => resolve(false));
+      });
+      if (!spawned) return t.skip('python3 is not installed');
+      const lines = readline.createInterface({ input: python.stdout })[Symbol.asyncIterator]();
+      const [port4, port6] = JSON.parse(
+        (await withTimeout(lines.next(), 10000, `the receiver's ports (${stderr})`)).value,
+      );
+      const socket = udp(t);
+      socket.ttl = 7;
+      await socket.sendTo(Buffer.from('v4'), { address: '127.0.0.1', port: port4 });
+      await socket.sendTo(Buffer.from('v6'), { address: '::1', port: port6 });
+      const seen = JSON.parse((await withTimeout(lines.next(), 10000, `the receiver's result (${stderr})`)).value);
+      assert.deepEqual(seen, { ipv4: [7], ipv6: [7] });
+    },
+  );
 });
 
 describe('hand-offs keep SO_REUSEADDR right with the new ReuseAddress', () => {
@@ -606,22 +607,30 @@ describe('hand-offs keep SO_REUSEADDR right with the new ReuseAddress', () => {
   };
 
   for (const reuse of [false, true]) {
-    test(`toDgram() with ReuseAddress ${reuse}: SO_REUSEADDR and SO_REUSEPORT stay ${reuse ? 1 : 0}`, async (t) => {
-      const socket = new Socket(SocketType.Dgram, ProtocolType.Udp);
-      if (reuse) socket.setSocketOption(Level.Socket, Name.ReuseAddress, true);
-      const fd = socket.fd;
-      const dgram = socket.toDgram();
-      t.after(() => dgram.close());
-      assert.deepEqual(kernel(fd), reuse ? [1, 1] : [0, 0]);
-    });
+    test(
+      `toDgram() with ReuseAddress ${reuse}: SO_REUSEADDR and SO_REUSEPORT stay ${reuse ? 1 : 0}`,
+      { skip: noHandOffs },
+      async (t) => {
+        const socket = new Socket(SocketType.Dgram, ProtocolType.Udp);
+        if (reuse) socket.setSocketOption(Level.Socket, Name.ReuseAddress, true);
+        const fd = socket.fd;
+        const dgram = socket.toDgram();
+        t.after(() => dgram.close());
+        assert.deepEqual(kernel(fd), reuse ? [1, 1] : [0, 0]);
+      },
+    );
 
-    test(`toServer() with exclusiveAddressUse ${!reuse}: SO_REUSEADDR 1 as Node's listeners, SO_REUSEPORT ${reuse ? 1 : 0}`, async (t) => {
-      const socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
-      socket.exclusiveAddressUse = !reuse;
-      const fd = socket.fd;
-      const server = socket.toServer();
-      t.after(() => new Promise((resolve) => server.close(resolve)));
-      assert.deepEqual(kernel(fd), [1, reuse ? 1 : 0]);
-    });
+    test(
+      `toServer() with exclusiveAddressUse ${!reuse}: SO_REUSEADDR 1 as Node's listeners, SO_REUSEPORT ${reuse ? 1 : 0}`,
+      { skip: noHandOffs },
+      async (t) => {
+        const socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        socket.exclusiveAddressUse = !reuse;
+        const fd = socket.fd;
+        const server = socket.toServer();
+        t.after(() => new Promise((resolve) => server.close(resolve)));
+        assert.deepEqual(kernel(fd), [1, reuse ? 1 : 0]);
+      },
+    );
   }
 });

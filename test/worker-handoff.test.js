@@ -8,11 +8,11 @@
 const assert = require('node:assert/strict');
 const net = require('node:net');
 const path = require('node:path');
-const { test } = require('node:test');
 const { Worker } = require('node:worker_threads');
-const { checkSocketLeaks, openSockets, connectError } = require('./helpers');
+const { checkSocketLeaks, openSockets, connectError, noHandOffs, noFdTable, testsNeeding } = require('./helpers');
 
 checkSocketLeaks();
+const test = testsNeeding(noHandOffs || noFdTable);
 
 const fixture = path.join(__dirname, 'fixtures', 'worker-handoff-server.js');
 const WAIT_MS = 10_000;

@@ -7,12 +7,12 @@
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { test } = require('node:test');
 const { Worker } = require('node:worker_threads');
 const { Socket, AddressFamily, SocketType, ProtocolType } = require('dualmode');
-const { checkSocketLeaks, openSockets, track } = require('./helpers');
+const { checkSocketLeaks, openSockets, track, isSocketFd, noFdTable, testsNeeding } = require('./helpers');
 
 checkSocketLeaks();
+const test = testsNeeding(noFdTable);
 
 const fixture = path.join(__dirname, 'fixtures', 'worker-socket.js');
 const WAIT_MS = 10_000;
@@ -64,15 +64,6 @@ function exitCode(worker, what) {
   return bounded(new Promise((resolve) => worker.once('exit', resolve)), what);
 }
 
-/** Whether `fd` is a socket descriptor of this process (threads share the table). */
-function isOpenSocket(fd) {
-  try {
-    return fs.readlinkSync(`/proc/self/fd/${fd}`).startsWith('socket:');
-  } catch {
-    return false;
-  }
-}
-
 test('a worker thread loads dualmode, makes a dual-mode TCP socket, binds it to [::1]:0 and closes it', async (t) => {
   const before = openSockets();
   const worker = startWorker(t, { mode: 'once' });
@@ -118,13 +109,13 @@ test('a worker terminated while it holds a Socket, five rounds over, leaves no d
     const held = await nextMessage(worker, `hold worker, round ${round}`);
     assert.equal(held.family, AddressFamily.InterNetworkV6, `round ${round}`);
     assert.ok(Number.isInteger(held.fd) && held.fd >= 0, `round ${round}: fd ${held.fd}`);
-    assert.ok(isOpenSocket(held.fd), `round ${round}: the worker's socket is open in this process`);
+    assert.ok(isSocketFd(held.fd), `round ${round}: the worker's socket is open in this process`);
 
     // The worker still owns this Socket when it is terminated: its
     // environment's teardown closes the descriptor (finalizers do not run
     // then; the addon keeps a worker's owned descriptors for that).
     assert.equal(await bounded(worker.terminate(), `terminating the worker, round ${round}`), 1, `round ${round}`);
-    assert.equal(isOpenSocket(held.fd), false, `round ${round}: terminate() closed the worker's socket`);
+    assert.equal(isSocketFd(held.fd), false, `round ${round}: terminate() closed the worker's socket`);
     assert.deepEqual(openSockets(), before, `round ${round}: no descriptor left behind`);
   }
 

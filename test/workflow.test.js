@@ -1,7 +1,7 @@
 'use strict';
 // The CI workflow for the platforms this machine cannot build is checked
 // here against GitHub's workflow schema (@action-validator/cli), and for the
-// targets it must cover.
+// targets it must cover and what runs on each.
 const assert = require('node:assert/strict');
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -50,4 +50,31 @@ test('the workflow builds and tests every target: linux x64/arm64 glibc and musl
   assert.match(text, /^permissions: \{\}$/m, 'no default token permissions');
   assert.match(text, /npx prebuildify --napi --strip --tag-libc/);
   assert.match(text, /pattern: prebuilds-\*/, 'the prebuilds are collected');
+});
+
+/** The text of job `name` of the workflow: from its key to the next job's. */
+function job(text, name) {
+  const match = text.match(new RegExp(`^  ${name}:\\n([\\s\\S]*?)(?=^  [\\w-]+:\\n|(?![\\s\\S]))`, 'm'));
+  assert.ok(match, `a job ${name}`);
+  return match[1];
+}
+
+test('every native row runs the suite, macOS and Windows included; linux-x64-glibc runs the release checks', () => {
+  const text = fs.readFileSync(workflow, 'utf8');
+  const native = job(text, 'native');
+  assert.doesNotMatch(native, /suite: |smoke/, 'no row is left with a smoke test');
+  assert.match(native, /- if: runner\.os == 'Linux'\n\s+run: sudo --preserve-env=PATH npm test\n/);
+  assert.match(native, /- if: runner\.os != 'Linux'\n\s+run: npm test\n/);
+  assert.match(
+    native,
+    /- if: matrix\.target == 'linux-x64-glibc'\n\s+run: sudo --preserve-env=PATH npm run test:release\n/,
+  );
+  assert.match(job(text, 'node-lines'), /run: sudo --preserve-env=PATH npm test\n/);
+  assert.match(job(text, 'musl'), /npm ci && npm test &&/);
+});
+
+test('a lint job checks the formatting with npm run lint', () => {
+  const lint = job(fs.readFileSync(workflow, 'utf8'), 'lint');
+  assert.match(lint, /- run: npm ci\n\s+- run: npm run lint\n/);
+  assert.match(lint, /permissions:\n\s+contents: read\n/);
 });
