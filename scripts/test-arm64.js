@@ -16,8 +16,9 @@
 // architecture), the property files (property-arguments, property-sequences:
 // the argument space, not the architecture; SO_RCVTIMEO_NEW is not emulated
 // by qemu), fault (an LD_PRELOAD shim would load into the x64 qemu process,
-// not the arm64 node) and symbols (run on the host: nm reads the arm64
-// prebuild there, from the tarball). The x64 suite runs every file of npm
+// not the arm64 node), symbols (run on the host: nm reads the arm64
+// prebuild there, from the tarball), node-internals (Node's private fields,
+// the same on every architecture) and readme (the README's text). The x64 suite runs every file of npm
 // test on every Node line. `--files a,b` picks others; `--tarball x.tgz`
 // tests a tarball already packed.
 const { execFileSync, spawnSync } = require('node:child_process');

@@ -99,10 +99,10 @@ function inbox(udp) {
   };
 }
 
-/** The fd inside a dgram socket: Node keeps its handle behind the 'state symbol' (as src/handoff.ts reads it). */
+/** The fd inside a dgram socket: Node keeps its handle behind the 'state symbol' (read here on its own, as src/node-internals.ts reads it). */
 function dgramFd(udp) {
   const symbol = Object.getOwnPropertySymbols(udp).find((s) => s.description === 'state symbol');
-  assert.ok(symbol, "Node's dgram state symbol is where src/handoff.ts expects it");
+  assert.ok(symbol, "Node's dgram state symbol is where src/node-internals.ts expects it");
   return udp[symbol].handle.fd;
 }
 

@@ -133,7 +133,10 @@ test('the tarball holds nothing users do not need, and stays small', () => {
     /^(package\.json|README\.md|LICENSE|binding\.gyp|dist\/[\w.-]+\.(js|mjs|d\.ts|d\.mts|js\.map|mjs\.map)|native\/[\w.]+\.(cc|h)|native\/node-addon-api\/[\w.-]+\.(h|md)|prebuilds\/[\w-]+\/dualmode\.(glibc|musl)\.node)$/;
   const extra = files.filter((file) => !allowed.test(file));
   assert.deepEqual(extra, []);
-  assert.ok(fs.statSync(tarball).size < 250 * 1024, `tarball is ${fs.statSync(tarball).size} bytes`);
+  // About 260 KB on linux-x64: the bundle's source map (50 KB packed), two
+  // prebuilds (35 KB each: node-addon-api's inline wrappers double the
+  // addon's code against the C API), the vendored headers (50 KB), the rest.
+  assert.ok(fs.statSync(tarball).size < 300 * 1024, `tarball is ${fs.statSync(tarball).size} bytes`);
 });
 
 test('the install used the prebuild: nothing was compiled', () => {
