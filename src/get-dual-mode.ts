@@ -3,6 +3,7 @@
 import type dgram = require('node:dgram');
 import type net = require('node:net');
 import { errnoOf, invalidArgType, socketClosed, SocketError } from './errors';
+import { nodeDgram, nodeNet } from './handoff';
 import * as sys from './native';
 import { dgramFd, netSocketFd, serverFd } from './node-internals';
 import { platform } from './options';
@@ -12,14 +13,10 @@ import { validateInt32 } from './validate';
 
 const { AF_INET, AF_INET6 } = platform as Record<string, number>;
 
-// Loaded on first use, as in handoff.ts.
-let netModule: typeof net | undefined;
-let dgramModule: typeof dgram | undefined;
-
 function targetFd(target: unknown): number {
   if (typeof target === 'number') return validateInt32(target, 'target', 0);
-  const { Server, Socket } = (netModule ??= require('node:net') as typeof net);
-  const dgramSocket = (dgramModule ??= require('node:dgram') as typeof dgram).Socket;
+  const { Server, Socket } = nodeNet();
+  const dgramSocket = nodeDgram().Socket;
   let fd: number | undefined;
   let why: string;
   if (target instanceof Server) {

@@ -21,8 +21,10 @@ let netModule: typeof net | undefined;
 let dgramModule: typeof dgram | undefined;
 let dnsModule: typeof dns | undefined;
 let clusterModule: Cluster | undefined;
-const nodeNet = () => (netModule ??= require('node:net') as typeof net);
-const nodeDgram = () => (dgramModule ??= require('node:dgram') as typeof dgram);
+/** Node's net module, loaded on first use. @internal */
+export const nodeNet = () => (netModule ??= require('node:net') as typeof net);
+/** Node's dgram module, loaded on first use. @internal */
+export const nodeDgram = () => (dgramModule ??= require('node:dgram') as typeof dgram);
 const nodeDns = () => (dnsModule ??= require('node:dns') as typeof dns);
 const nodeCluster = () => (clusterModule ??= require('node:cluster') as Cluster);
 

@@ -151,13 +151,20 @@ function checkSocketLeaks() {
     return;
   }
   const baseline = openSockets();
-  after(async () => {
-    const deadline = Date.now() + 1000;
-    while (Date.now() < deadline && JSON.stringify(openSockets()) !== JSON.stringify(baseline)) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    assert.deepEqual(openSockets(), baseline, 'socket descriptors leaked by this file');
-  });
+  after(() => socketsBackTo(baseline, 'socket descriptors leaked by this file'));
+}
+
+/**
+ * Waits up to 1 s for Node's closes (a later turn of the event loop), then
+ * asserts that this process's socket descriptors equal `baseline`. Linux only.
+ */
+async function socketsBackTo(baseline, message) {
+  const want = JSON.stringify(baseline);
+  const deadline = Date.now() + 1000;
+  while (JSON.stringify(openSockets()) !== want && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  assert.deepEqual(openSockets(), baseline, message);
 }
 
 /**
@@ -392,6 +399,7 @@ module.exports = {
   inNamespace,
   openSockets,
   checkSocketLeaks,
+  socketsBackTo,
   socketsUnchangedBy,
   track,
   trackUdp,

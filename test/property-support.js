@@ -37,7 +37,8 @@ const {
   SocketOptionName: Name,
   SocketType,
 } = require('dualmode');
-const { openSockets, fdTarget, isSocketFd, linuxOnly } = require('./helpers');
+const helpers = require('./helpers');
+const { openSockets, fdTarget, isSocketFd, linuxOnly } = helpers;
 
 // "1": every known bug fails the properties; or a comma-separated list of KNOWN_BUGS keys.
 const STRICT_SET = new Set((process.env.DUALMODE_STRICT_PROPERTIES ?? '').split(',').filter(Boolean));
@@ -110,13 +111,9 @@ async function nothingLater(what) {
 /** The skip reason of the properties off Linux: every run ends by comparing the socket descriptors of /proc/self/fd. */
 const runsNeedFdTable = linuxOnly('every run compares the socket descriptors in /proc/self/fd');
 
-/** Waits up to 1 s for Node's closes, then asserts the socket fds equal `baseline`. */
-async function socketsBackTo(baseline, what) {
-  const want = JSON.stringify(baseline);
-  const deadline = Date.now() + 1000;
-  while (JSON.stringify(openSockets()) !== want && Date.now() < deadline) await delay(5);
-  assert.deepEqual(openSockets(), baseline, `${what}: the socket descriptors differ from the baseline`);
-}
+/** Waits up to 1 s for Node's closes, then asserts the socket fds equal `baseline` (helpers.js). */
+const socketsBackTo = (baseline, what) =>
+  helpers.socketsBackTo(baseline, `${what}: the socket descriptors differ from the baseline`);
 
 // ---------------------------------------------------------------------------
 // Outcomes: what a call did, and what the reference model says it may do.
