@@ -439,15 +439,7 @@ class Sequence {
     this.nodeObjects.push(server);
     server.on('connection', (c) => c.destroy());
     assert.equal(server.listening, true);
-    const address = server.address();
-    if (!m.bound) m.bound = { address: m.family === 'v6' ? '::' : '0.0.0.0', port: address.port };
-    assert.deepEqual(address, {
-      address: m.bound.address,
-      family: m.family === 'v6' ? 'IPv6' : 'IPv4',
-      port: m.bound.port,
-    });
-    assert.equal(getDualMode(server), m.dual);
-    this.release(m, 'toServer()');
+    this.handedOff(m, server, 'toServer()');
     await closeServer(server);
   }
 
@@ -459,15 +451,7 @@ class Sequence {
     if (m.type !== 'dgram') return void throwsAs(call, { code: BAD_TYPE }, 'toDgram on a stream socket');
     const socket = call();
     this.nodeObjects.push(socket);
-    const address = socket.address();
-    if (!m.bound) m.bound = { address: m.family === 'v6' ? '::' : '0.0.0.0', port: address.port };
-    assert.deepEqual(address, {
-      address: m.bound.address,
-      family: m.family === 'v6' ? 'IPv6' : 'IPv4',
-      port: m.bound.port,
-    });
-    assert.equal(getDualMode(socket), m.dual);
-    this.release(m, 'toDgram()');
+    this.handedOff(m, socket, 'toDgram()');
     await closeDgram(socket);
   }
 
@@ -584,6 +568,19 @@ class Sequence {
   release(m, owner) {
     m.state = 'detached';
     m.owner = owner;
+  }
+
+  /** A hand-off's Node object is bound where the model says (the wildcard, if it was unbound) with the model's dual mode; the Socket is detached. */
+  handedOff(m, node, owner) {
+    const address = node.address();
+    if (!m.bound) m.bound = { address: m.family === 'v6' ? '::' : '0.0.0.0', port: address.port };
+    assert.deepEqual(address, {
+      address: m.bound.address,
+      family: m.family === 'v6' ? 'IPv6' : 'IPv4',
+      port: m.bound.port,
+    });
+    assert.equal(getDualMode(node), m.dual);
+    this.release(m, owner);
   }
 
   /** Every pool and ghost Socket matches its model. */
